@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# scripts/deps.sh — install what rumpk needs to build and test, and nothing else.
+#
+# Idempotent: asks dpkg which packages are present and installs only the missing ones
+# (Debian packages, --no-install-recommends), printing each name it installs. Then fetches
+# the Debian *source* packages the bare-metal builds compile from (libfdt today) into
+# third_party/src/ (git-ignored), deriving a deb-src entry from this machine's own apt
+# sources when none exists. Exits non-zero, with the reason, when something cannot be had:
+# a missing tool must fail the run, never make a test skip itself.
+#
+#   scripts/deps.sh           everything the build, `make run` and `make test` need
+#   scripts/deps.sh --check   only report what is missing (exit 1 if anything is)
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+srcdir="$top/third_party/src"
+
+# Binary packages, with what each is for.
+pkgs=(
+  cmake ninja-build make pkg-config   # build driver
+  clang lld llvm                      # one compiler for host and both cross targets; llvm-objcopy
+  libclang-rt-14-dev                  # ASan/UBSan/TSan runtimes and libFuzzer
+  check                               # unit tests
+  libsodium-dev                       # Ed25519, SHA-512, SipHash (hosted kernel and host tools)
+  libsdl2-dev                         # rumpk-sim's desktop window
+  qemu-system-misc                    # qemu-system-riscv64 with OpenSBI (-bios default)
+  qemu-system-arm                     # qemu-system-aarch64
+  gdb-multiarch                       # make debug ARCH=...
+  dpkg-dev                            # apt-get source
+  python3                             # test and doc generators
+)
+# Source packages compiled by the bare-metal builds (each unpacks to third_party/src/<name>-<ver>/):
+#   arm-trusted-firmware  for its copy of upstream libfdt (lib/libfdt). Debian's own
+#                         device-tree-compiler source tarballs answer 404 from this registry
+#                         (docs/NOTES.md); TF-A carries the same BSD-2-Clause libfdt.
+#   libsodium             Ed25519 verify, SHA-512, SipHash for the bare-metal kernels.
+srcpkgs=(arm-trusted-firmware libsodium)
+
+check_only=0
+[ "${1:-}" = "--check" ] && check_only=1
+
+missing=()
+installed=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${pkgs[@]}" 2>/dev/null |
+  awk '$2 == "installed" { sub(/:.*/, "", $1); print $1 }')
+for p in "${pkgs[@]}"; do
+  grep -qx "$p" <<<"$installed" || missing+=("$p")
+done
+missing_src=()
+for s in "${srcpkgs[@]}"; do
+  compgen -G "$srcdir/$s-*/" >/dev/null || missing_src+=("$s")
+done
+
+if [ ${#missing[@]} -eq 0 ] && [ ${#missing_src[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ $check_only -eq 1 ]; then
+  echo "deps: missing packages: ${missing[*]:-none}; missing sources: ${missing_src[*]:-none}" >&2
+  exit 1
+fi
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  if [ ${#missing[@]} -ne 0 ] || [ ! -f /etc/apt/sources.list.d/rumpk-deb-src.sources ]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+      sudo=(sudo -n)
+    else
+      echo "deps: not root, and these are missing: ${missing[*]} ${missing_src[*]}" >&2
+      echo "deps: run 'sudo scripts/deps.sh' once (or install them yourself), then retry." >&2
+      exit 1
+    fi
+  fi
+fi
+
+apt_updated=0
+apt_update() {
+  [ $apt_updated -eq 1 ] && return 0
+  echo "deps: apt-get update"
+  # Third-party repositories on a machine may be unreachable; Debian's own lists are what
+  # matter, and a failed install below reports any real problem.
+  "${sudo[@]}" apt-get update -qq >/dev/null 2>&1 || true
+  apt_updated=1
+}
+
+if [ ${#missing[@]} -ne 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  apt_update
+  log=$(mktemp)
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >"$log" 2>&1 || {
+    cat "$log" >&2
+    echo "deps: apt-get install failed for: ${missing[*]}" >&2
+    exit 1
+  }
+  rm -f "$log"
+fi
+
+# A deb-src entry derived from the machine's own Debian sources (never a hard-coded mirror).
+ensure_deb_src() {
+  if grep -rqsE '^[[:space:]]*(deb-src|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    return 0
+  fi
+  local out=/etc/apt/sources.list.d/rumpk-deb-src.sources tmp
+  tmp=$(mktemp)
+  # deb822 stanzas that carry Debian's archive key: copy them with Types: deb-src.
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    awk 'BEGIN{RS=""; ORS="\n\n"} /debian-archive-keyring/ && /Types:[^\n]*deb/ {
+           sub(/Types:[^\n]*/, "Types: deb-src"); print }' "$f" >>"$tmp"
+  done
+  # One-line sources.list entries: "deb URI suite comp..." -> "deb-src URI suite comp...".
+  if [ -f /etc/apt/sources.list ]; then
+    grep -E '^[[:space:]]*deb[[:space:]]' /etc/apt/sources.list | grep -v 'deb-src' |
+      sed -E 's/^[[:space:]]*deb[[:space:]]/deb-src /' >"$tmp.list" || true
+    [ -s "$tmp.list" ] && "${sudo[@]}" cp "$tmp.list" /etc/apt/sources.list.d/rumpk-deb-src.list
+    rm -f "$tmp.list"
+  fi
+  if [ -s "$tmp" ]; then
+    "${sudo[@]}" cp "$tmp" "$out"
+  fi
+  rm -f "$tmp"
+  if ! grep -rqsE '^[[:space:]]*(deb-src|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    echo "deps: found no Debian apt source to derive a deb-src entry from" >&2
+    exit 1
+  fi
+  apt_updated=0
+}
+
+if [ ${#missing_src[@]} -ne 0 ]; then
+  ensure_deb_src
+  apt_update
+  mkdir -p "$srcdir"
+  for s in "${missing_src[@]}"; do
+    echo "deps: fetching Debian source package $s into third_party/src/"
+    log=$(mktemp)
+    (cd "$srcdir" && apt-get source -qq "$s" >"$log" 2>&1) || {
+      grep -E '^(E:|Err)' "$log" >&2
+      echo "deps: 'apt-get source $s' failed (is a deb-src entry reachable?)" >&2
+      exit 1
+    }
+    rm -f "$log"
+    rm -f "$srcdir/$s"_*  # keep the unpacked tree only
+    compgen -G "$srcdir/$s-*/" >/dev/null || { echo "deps: $s did not unpack" >&2; exit 1; }
+  done
+fi
+echo "deps: ok"

@@ -1,0 +1,22 @@
+/*
+ * cmdline.h — the kernel command line: space-separated words, each "key" or "key=value".
+ *
+ * Keys known today:
+ *   selftest=a,b,...   run extra boot self-tests (later issues add them); default: none
+ *   failstage=NAME     make boot stage NAME report FAIL (proves the boot harness fails)
+ */
+#ifndef RUMPK_CMDLINE_H
+#define RUMPK_CMDLINE_H
+
+#include <stddef.h>
+
+/* cmdline_get — copies the value of `key` into out (NUL-terminated; a bare "key" gives "").
+ * Returns the value's length, -RUMPK_ENOENT if the key is absent, -RUMPK_ERANGE if the value
+ * does not fit in `size` bytes (out then holds a truncated copy). The last occurrence wins. */
+int cmdline_get(const char *cmdline, const char *key, char *out, size_t size);
+
+/* cmdline_has_item — 1 if `key`'s value is a comma-separated list containing `item`
+ * (or is "all"), else 0. */
+int cmdline_has_item(const char *cmdline, const char *key, const char *item);
+
+#endif /* RUMPK_CMDLINE_H */

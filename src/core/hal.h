@@ -1,0 +1,136 @@
+/*
+ * hal.h — the only door from the portable core to a machine.
+ *
+ * Each HAL (src/hal-<name>/) implements every hal_* function below exactly once; the core
+ * implements the core_* callbacks. A new port is a new directory and changes nothing in the
+ * core. Per-arch inline helpers (barriers, cpu_relax) come from the HAL's own hal_arch.h,
+ * which the include path selects: the core never asks which machine it runs on.
+ *
+ * Interrupt model, the same on every HAL: "interrupts" are asynchronous events (the timer
+ * today; devices later). They are delivered only while enabled. Core code runs with them
+ * disabled except where it explicitly restores an enabled state; hal_cpu_idle() is the one
+ * place the core waits for one. Kernel code is never preempted.
+ *
+ * Each function's comment gives: caller, interrupt state on entry, whether it may block,
+ * and what it returns. Errors are negative RUMPK_E* codes from rumpk/abi.h.
+ */
+#ifndef RUMPK_HAL_H
+#define RUMPK_HAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rumpk/abi.h"
+#include "hal_arch.h" /* the HAL's own inline helpers, found through the include path */
+
+/* Bumped whenever a function is added, removed or changes meaning. */
+#define HAL_API_VERSION 1
+
+/* ---- boot ---------------------------------------------------------------------------- */
+
+/*
+ * core_main — implemented by the core. Called once by the HAL's boot code after its console
+ * works, with interrupts disabled, on a stack of at least 16 KiB. `bi` stays valid forever
+ * (the HAL keeps it in its own data). Never returns: the core ends with hal_halt().
+ */
+void core_main(const struct rumpk_boot_info *bi) __attribute__((noreturn));
+
+/* hal_name — any caller, any state. A short constant name such as "riscv64-virt". */
+const char *hal_name(void);
+
+/* ---- console ------------------------------------------------------------------------- */
+
+/*
+ * hal_console_write — any caller, any interrupt state (the panic path included). Writes
+ * `len` bytes in order. Does not sleep; may spin briefly while a UART FIFO drains.
+ */
+void hal_console_write(const char *buf, size_t len);
+
+/*
+ * hal_console_getc — any caller, any state, never blocks. Returns the next input byte
+ * (0..255), or -RUMPK_EAGAIN when none is waiting.
+ */
+int hal_console_getc(void);
+
+/* ---- traps --------------------------------------------------------------------------- */
+
+/*
+ * hal_trap_init — called once by the core's `traps` boot stage, interrupts disabled.
+ * Installs the trap vector and the interrupt controller, then proves the vector works by
+ * taking one breakpoint trap and returning past it. Returns 0, or -RUMPK_EFAULT if the
+ * probe trap did not arrive.
+ */
+int hal_trap_init(void);
+
+/*
+ * core_kernel_fault — implemented by the core. Called by a HAL's trap path when kernel code
+ * itself faults (bad access, illegal instruction, unexpected exception), any state. `kind`
+ * names the trap in the HAL's terms, `pc` is where it happened and `addr` the faulting
+ * address (0 if none). Prints the facts and halts with code 255: never returns.
+ */
+void core_kernel_fault(const char *kind, uint64_t pc, uint64_t addr) __attribute__((noreturn));
+
+/* ---- time ---------------------------------------------------------------------------- */
+
+/* hal_time_ns — any caller, any state. Monotonic nanoseconds since an arbitrary boot epoch. */
+uint64_t hal_time_ns(void);
+
+/*
+ * hal_timer_arm — core only, interrupts disabled. Arms the one-shot timer: core_timer_irq()
+ * runs once hal_time_ns() >= deadline_ns (at once if it already is), then the timer is idle
+ * until armed again. A later call replaces the earlier deadline. Returns nothing; never blocks.
+ */
+void hal_timer_arm(uint64_t deadline_ns);
+
+/* hal_timer_disarm — core only, interrupts disabled. Cancels any pending deadline. */
+void hal_timer_disarm(void);
+
+/*
+ * core_timer_irq — implemented by the core. Called by the HAL's interrupt path when the
+ * armed deadline has passed, with interrupts disabled, on the kernel's interrupt context.
+ * Must not block, log or allocate.
+ */
+void core_timer_irq(void);
+
+/* ---- cpu ----------------------------------------------------------------------------- */
+
+typedef uint64_t hal_irq_state_t;
+
+/* hal_irq_save — any caller. Disables interrupts; returns the previous state. */
+hal_irq_state_t hal_irq_save(void);
+
+/*
+ * hal_irq_restore — any caller. Restores a state returned by hal_irq_save(); an interrupt
+ * that became pending while disabled is delivered before this returns.
+ */
+void hal_irq_restore(hal_irq_state_t state);
+
+/* hal_irq_enable — core only. Enables interrupts (pending ones are delivered at once). */
+void hal_irq_enable(void);
+
+/*
+ * hal_cpu_idle — core only, called with interrupts DISABLED. Atomically enables interrupts
+ * and waits until at least one has been delivered (no wake-up can be lost between the
+ * caller's last check and the wait), then returns with interrupts disabled again.
+ * This is the only way the core waits; it never busy-waits.
+ */
+void hal_cpu_idle(void);
+
+/*
+ * hal_halt — any caller, any state. Ends the machine with exit status `code`: 0 for
+ * success, 1..255 for failure (values outside are clamped to that range, so a failure never
+ * reads as success). On QEMU this is QEMU's own exit status. Never returns.
+ */
+void hal_halt(int code) __attribute__((noreturn));
+
+/* The clamp every hal_halt() applies: 0 stays 0, anything else lands in 1..255. */
+static inline int hal_exit_status(int code)
+{
+	if (code == 0)
+		return 0;
+	if (code < 1 || code > 255)
+		return 255;
+	return code;
+}
+
+#endif /* RUMPK_HAL_H */

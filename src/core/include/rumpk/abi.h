@@ -1,0 +1,113 @@
+/*
+ * rumpk/abi.h — the one definition of every structure that crosses a boundary.
+ *
+ * Included by the core, every HAL, libnexus, the host tools, the sim and the tests.
+ * Nothing else may define these layouts again: a second copy is how three layers of the
+ * original system drifted by 8 bytes. Rules for everything in this file:
+ *   - fixed-width fields only (no enum, bool, long or pointer; addresses are uint64_t);
+ *   - explicit padding and reserved fields, which must be zero or the structure is rejected;
+ *   - _Static_assert on the size and on the offset of every field, right under the struct;
+ *   - a version or feature word wherever the structure can grow.
+ * Only <stdint.h> and <stddef.h> are included, so the file works freestanding and hosted.
+ */
+#ifndef RUMPK_ABI_H
+#define RUMPK_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RUMPK_ABI_VERSION 1u
+
+/*
+ * Error codes: the one list. Functions return 0 (or a count) on success and one of these,
+ * negated, on failure. Completions carry them to user space unchanged.
+ * rumpk_strerror() in the core (kprintf.h) gives each its name.
+ */
+#define RUMPK_OK 0
+#define RUMPK_EINVAL 1     /* malformed argument or structure */
+#define RUMPK_ENOMEM 2     /* out of memory */
+#define RUMPK_EAGAIN 3     /* nothing available now; try again */
+#define RUMPK_ENOENT 4     /* no such file, key or entry */
+#define RUMPK_EFAULT 5     /* bad address, or a trap that should not have happened */
+#define RUMPK_ERANGE 6     /* value out of range */
+#define RUMPK_ETIMEDOUT 7  /* a deadline passed */
+#define RUMPK_ENOSYS 8     /* not implemented by this HAL or kernel */
+#define RUMPK_EIO 9        /* device or transport failure */
+#define RUMPK_EVERSION 10  /* version word not understood */
+#define RUMPK_ERRNO_MAX 10
+
+/*
+ * Command packet: 32 bytes, the unit of every ring. Syscalls are packets.
+ *   kind   what the packet asks for (a RUMPK_PK_* value)
+ *   flags  per-kind flags; bits not defined for a kind must be zero
+ *   arg    the argument, or the user address of a larger argument block
+ *   id     the submitting process's 128-bit provenance id (SipHash, see prov.c)
+ */
+struct rumpk_packet {
+	uint32_t kind;
+	uint32_t flags;
+	uint64_t arg;
+	uint8_t id[16];
+};
+_Static_assert(sizeof(struct rumpk_packet) == 32, "packet is 32 bytes");
+_Static_assert(offsetof(struct rumpk_packet, kind) == 0, "packet.kind");
+_Static_assert(offsetof(struct rumpk_packet, flags) == 4, "packet.flags");
+_Static_assert(offsetof(struct rumpk_packet, arg) == 8, "packet.arg");
+_Static_assert(offsetof(struct rumpk_packet, id) == 16, "packet.id");
+
+/* A physical (or, hosted, host-virtual) address range. */
+struct rumpk_mem_range {
+	uint64_t base;
+	uint64_t size;
+};
+_Static_assert(sizeof(struct rumpk_mem_range) == 16, "mem_range is 16 bytes");
+_Static_assert(offsetof(struct rumpk_mem_range, base) == 0, "mem_range.base");
+_Static_assert(offsetof(struct rumpk_mem_range, size) == 8, "mem_range.size");
+
+#define RUMPK_BOOT_INFO_VERSION 1u
+#define RUMPK_BOOT_MAX_MEM 8
+#define RUMPK_BOOT_MAX_RESERVED 16
+#define RUMPK_BOOT_CMDLINE_MAX 256
+#define RUMPK_BOOT_ENTROPY_BYTES 32
+
+/* boot_info.flags */
+#define RUMPK_BOOT_ENTROPY_WEAK 0x1u /* entropy came from timing jitter, not a real seed */
+
+/*
+ * What a HAL hands core_main(): the memory it found and what lies in it. The HAL only
+ * reports; the core owns every allocator. The kernel image, the initrd and the device tree
+ * are reported apart from the firmware's reserved ranges so the core can name each.
+ * A range of size 0 means "none" (e.g. no initrd).
+ */
+struct rumpk_boot_info {
+	uint32_t version;     /* RUMPK_BOOT_INFO_VERSION */
+	uint32_t flags;       /* RUMPK_BOOT_* */
+	uint32_t nmem;        /* valid entries in mem[] */
+	uint32_t nreserved;   /* valid entries in reserved[] */
+	struct rumpk_mem_range mem[RUMPK_BOOT_MAX_MEM];           /* usable RAM */
+	struct rumpk_mem_range reserved[RUMPK_BOOT_MAX_RESERVED]; /* firmware, MMIO holes */
+	struct rumpk_mem_range kernel;  /* image plus bss and boot stack */
+	struct rumpk_mem_range initrd;  /* ustar archive, or size 0 */
+	struct rumpk_mem_range dtb;     /* flattened device tree, or size 0 (hosted) */
+	uint8_t entropy[RUMPK_BOOT_ENTROPY_BYTES]; /* seeds the boot key */
+	char cmdline[RUMPK_BOOT_CMDLINE_MAX];      /* NUL-terminated kernel command line */
+	uint64_t timer_hz;    /* frequency of the HAL's time source, for reports */
+	uint64_t reserved0;   /* must be zero */
+};
+_Static_assert(sizeof(struct rumpk_boot_info) == 16 + 16 * 8 + 16 * 16 + 3 * 16 + 32 + 256 + 16,
+	       "boot_info size");
+_Static_assert(offsetof(struct rumpk_boot_info, version) == 0, "boot_info.version");
+_Static_assert(offsetof(struct rumpk_boot_info, flags) == 4, "boot_info.flags");
+_Static_assert(offsetof(struct rumpk_boot_info, nmem) == 8, "boot_info.nmem");
+_Static_assert(offsetof(struct rumpk_boot_info, nreserved) == 12, "boot_info.nreserved");
+_Static_assert(offsetof(struct rumpk_boot_info, mem) == 16, "boot_info.mem");
+_Static_assert(offsetof(struct rumpk_boot_info, reserved) == 144, "boot_info.reserved");
+_Static_assert(offsetof(struct rumpk_boot_info, kernel) == 400, "boot_info.kernel");
+_Static_assert(offsetof(struct rumpk_boot_info, initrd) == 416, "boot_info.initrd");
+_Static_assert(offsetof(struct rumpk_boot_info, dtb) == 432, "boot_info.dtb");
+_Static_assert(offsetof(struct rumpk_boot_info, entropy) == 448, "boot_info.entropy");
+_Static_assert(offsetof(struct rumpk_boot_info, cmdline) == 480, "boot_info.cmdline");
+_Static_assert(offsetof(struct rumpk_boot_info, timer_hz) == 736, "boot_info.timer_hz");
+_Static_assert(offsetof(struct rumpk_boot_info, reserved0) == 744, "boot_info.reserved0");
+
+#endif /* RUMPK_ABI_H */

@@ -1,0 +1,19 @@
+/*
+ * param.h — every tunable limit of the core, in one place (xv6's rule).
+ */
+#ifndef RUMPK_PARAM_H
+#define RUMPK_PARAM_H
+
+#define KPRINTF_BUF 256            /* bytes formatted before a console write */
+#define CMDLINE_VALUE_MAX 64       /* longest value of one key=value on the command line */
+
+/* timer boot stage: interrupts required, and their period */
+#define BOOT_TIMER_IRQS 3
+#define BOOT_TIMER_PERIOD_NS 500000ull /* 0.5 ms: the stage costs ~1.5 ms */
+
+/* memory boot stage: RAM that must remain once kernel, initrd and device tree are set aside */
+#define MIN_FREE_RAM (4ull << 20)
+
+#define RUMPK_VERSION_STRING "0.1.0"
+
+#endif /* RUMPK_PARAM_H */

@@ -1,0 +1,144 @@
+/*
+ * hal.c — the hosted HAL's "top": hal.h implemented for a Linux process.
+ *
+ * This file sees kernel types only; every host call goes through host.h. Interrupts are
+ * the timer signal. "Disabled" is a flag, not a signal mask, so hal_irq_save/restore cost
+ * two plain stores instead of two system calls: a signal that lands while the flag says
+ * disabled only sets `irq_pending`, and whoever re-enables delivers it. Both variables are
+ * touched by the one kernel thread and by its own signal handler, so signal fences (not
+ * atomics across CPUs) order them.
+ */
+#include "hal.h"
+
+#include "host.h"
+
+static struct rumpk_boot_info bootinfo;
+static volatile int irq_enabled;
+static volatile int irq_pending;
+
+const char *hal_name(void)
+{
+	return "hosted-x86_64";
+}
+
+void hal_console_write(const char *buf, size_t len)
+{
+	host_console_write(buf, len);
+}
+
+int hal_console_getc(void)
+{
+	int c = host_console_getc();
+	return c < 0 ? -RUMPK_EAGAIN : c;
+}
+
+int hal_trap_init(void)
+{
+	return host_trap_probe() == 1 ? 0 : -RUMPK_EFAULT;
+}
+
+uint64_t hal_time_ns(void)
+{
+	return host_time_ns();
+}
+
+void hal_timer_arm(uint64_t deadline_ns)
+{
+	host_timer_arm(deadline_ns);
+}
+
+void hal_timer_disarm(void)
+{
+	host_timer_disarm();
+}
+
+/* Runs pending interrupts with the flag off, as core callbacks expect. */
+static void deliver_pending(void)
+{
+	while (irq_pending) {
+		irq_pending = 0;
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		core_timer_irq();
+	}
+}
+
+void hosted_timer_signal(void)
+{
+	if (!irq_enabled) {
+		irq_pending = 1;
+		return;
+	}
+	irq_enabled = 0;
+	core_timer_irq();
+	irq_enabled = 1;
+}
+
+void hosted_kernel_fault(const char *kind, uint64_t pc, uint64_t addr)
+{
+	irq_enabled = 0;
+	core_kernel_fault(kind, pc, addr);
+}
+
+hal_irq_state_t hal_irq_save(void)
+{
+	hal_irq_state_t was = irq_enabled;
+	irq_enabled = 0;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	return was;
+}
+
+void hal_irq_restore(hal_irq_state_t state)
+{
+	if (!state) {
+		irq_enabled = 0;
+		return;
+	}
+	deliver_pending();
+	irq_enabled = 1;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	/* a signal between the check and the store above set irq_pending: deliver it */
+	if (irq_pending) {
+		irq_enabled = 0;
+		deliver_pending();
+		irq_enabled = 1;
+	}
+}
+
+void hal_irq_enable(void)
+{
+	hal_irq_restore(1);
+}
+
+void hal_cpu_idle(void)
+{
+	host_idle(&irq_pending);
+	deliver_pending();
+}
+
+void hal_halt(int code)
+{
+	host_exit(hal_exit_status(code));
+}
+
+/* Builds the boot info from the runner's configuration and enters the core. */
+void hosted_boot(const struct hosted_config *cfg)
+{
+	const char *c = cfg->cmdline ? cfg->cmdline : "";
+	size_t i;
+
+	host_time_init();
+	host_signals_init();
+	void *ram = host_ram_alloc(cfg->ram_bytes);
+	if (!ram)
+		host_die("cannot map the guest RAM");
+	bootinfo.version = RUMPK_BOOT_INFO_VERSION;
+	bootinfo.nmem = 1;
+	bootinfo.mem[0].base = (uint64_t)(uintptr_t)ram;
+	bootinfo.mem[0].size = cfg->ram_bytes;
+	host_entropy(bootinfo.entropy, sizeof(bootinfo.entropy));
+	for (i = 0; i + 1 < sizeof(bootinfo.cmdline) && c[i]; i++)
+		bootinfo.cmdline[i] = c[i];
+	bootinfo.cmdline[i] = '\0';
+	bootinfo.timer_hz = host_time_hz();
+	core_main(&bootinfo);
+}

@@ -1,0 +1,52 @@
+/*
+ * host.h — the hosted HAL's "bottom": the only functions that touch libc/POSIX.
+ *
+ * The top (hal.c) sees kernel types only; the bottom (host_*.c) alone includes host headers.
+ * This header uses only stdint/stdbool/stddef types so both sides can include it. Every name
+ * starts with host_. The bottom calls back into the top through the hosted_* functions at
+ * the end of this file, always from a signal handler on the alternate signal stack.
+ */
+#ifndef RUMPK_HOST_H
+#define RUMPK_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* console: fd 1 out, fd 0 in */
+void host_console_write(const char *buf, size_t len);
+int host_console_getc(void); /* byte, or -1 when nothing is waiting (never blocks) */
+
+/* time: CLOCK_MONOTONIC since host_time_init(); one POSIX timer delivering a signal */
+void host_time_init(void);
+uint64_t host_time_ns(void);
+uint64_t host_time_hz(void);
+void host_timer_arm(uint64_t deadline_ns); /* absolute, in host_time_ns() terms */
+void host_timer_disarm(void);
+
+/* signals: handlers on an alternate stack; the timer signal is the one "interrupt" */
+void host_signals_init(void);
+/* Blocks the timer signal, and unless *pending is set waits in sigsuspend() for it;
+ * returns with the previous mask. */
+void host_idle(volatile int *pending);
+/* Executes one ud2 whose SIGILL the handler skips; returns how many probe traps arrived. */
+int host_trap_probe(void);
+
+/* memory, entropy, exit */
+void *host_ram_alloc(uint64_t size); /* zeroed, page aligned; NULL on failure */
+void host_entropy(uint8_t *buf, size_t len);
+void host_exit(int code) __attribute__((noreturn));
+void host_die(const char *msg) __attribute__((noreturn)); /* set-up failed before boot */
+
+/* top callbacks (implemented in hal.c, called from signal handlers) */
+void hosted_timer_signal(void);
+void hosted_kernel_fault(const char *kind, uint64_t pc, uint64_t addr) __attribute__((noreturn));
+
+/* what the runner (sim/) hands the HAL */
+struct hosted_config {
+	uint64_t ram_bytes;
+	const char *cmdline;
+};
+void hosted_boot(const struct hosted_config *cfg) __attribute__((noreturn));
+
+#endif /* RUMPK_HOST_H */

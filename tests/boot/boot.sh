@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# tests/boot/boot.sh — boot one kernel, check its console, keep the transcript.
+#
+#   boot.sh --name NAME --out DIR [--timeout S] [--expect ok | --expect fail:STAGE]
+#           [--append ARGS] -- COMMAND...
+#
+# COMMAND boots the kernel (rumpk-sim, or scripts/qemu.sh ARCH) with ARGS appended as
+# "--append ARGS". Its stdin is /dev/null. The transcript, normalised (CRLF -> LF,
+# everything before the "rumpk ..." banner dropped, e.g. OpenSBI's), goes to DIR/NAME.log.
+#
+# --expect ok: every stage of stages.txt printed "[stage NN/MM] NAME ok" in order with
+#   MM = their count, "halted, code 0" is the last line, and the exit status is 0.
+# --expect fail:STAGE: the stages before STAGE passed, STAGE printed a FAIL line, the last
+#   line is "halted, code N" with N = STAGE's number, and the exit status is N.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+name="" out="" timeout_s=30 expect=ok append=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --name) name=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --timeout) timeout_s=$2; shift 2 ;;
+    --expect) expect=$2; shift 2 ;;
+    --append) append=$2; shift 2 ;;
+    --) shift; break ;;
+    *) echo "boot.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[ -n "$name" ] && [ -n "$out" ] && [ $# -gt 0 ] || { echo "boot.sh: need --name, --out and a command" >&2; exit 2; }
+mkdir -p "$out"
+log="$out/$name.log"
+raw="$out/$name.raw"
+
+args=("$@")
+[ -n "$append" ] && args+=(--append "$append")
+start=$(date +%s%N)
+timeout --kill-after=5 "$timeout_s" "${args[@]}" </dev/null >"$raw" 2>&1
+status=$?
+elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+tr -d '\r' <"$raw" | awk 'found || /^rumpk [0-9]/ { found = 1; print }' >"$log"
+
+fail() {
+  echo "boot.sh: $name: $*" >&2
+  echo "---- transcript ($log, exit status $status, ${elapsed_ms} ms) ----" >&2
+  cat "$raw" >&2
+  exit 1
+}
+[ $status -eq 124 ] || [ $status -eq 137 ] && fail "timed out after ${timeout_s}s"
+
+mapfile -t stages < <(grep -vE '^[[:space:]]*(#|$)' "$here/stages.txt")
+total=${#stages[@]}
+mapfile -t got < <(grep -E '^\[stage [0-9]+/[0-9]+\] ' "$log")
+last=$(tail -n 1 "$log")
+
+want_fail=""
+if [[ $expect == fail:* ]]; then
+  want_fail=${expect#fail:}
+elif [ "$expect" != ok ]; then
+  echo "boot.sh: --expect ok or fail:STAGE" >&2; exit 2
+fi
+
+i=0
+for s in "${stages[@]}"; do
+  n=$(printf '%02d/%02d' $((i + 1)) "$total")
+  line=${got[$i]:-<missing>}
+  if [ "$s" = "$want_fail" ]; then
+    [[ $line == "[stage $n] $s FAIL: "* ]] || fail "expected stage $n $s to FAIL, got: $line"
+    code=$((i + 1))
+    [ "$last" = "halted, code $code" ] || fail "last line is '$last', expected 'halted, code $code'"
+    [ $status -eq $code ] || fail "exit status $status, expected $code"
+    echo "boot.sh: $name: stage $s failed as forced, exit $status (${elapsed_ms} ms)"
+    exit 0
+  fi
+  [ "$line" = "[stage $n] $s ok" ] || fail "expected '[stage $n] $s ok', got: $line"
+  i=$((i + 1))
+done
+[ -z "$want_fail" ] || fail "stage $want_fail is not in stages.txt"
+[ ${#got[@]} -eq "$total" ] || fail "printed ${#got[@]} stage lines, expected $total"
+[ "$last" = "halted, code 0" ] || fail "last line is '$last', expected 'halted, code 0'"
+[ $status -eq 0 ] || fail "exit status $status, expected 0"
+echo "boot.sh: $name: $total stages ok, exit 0 (${elapsed_ms} ms)"
