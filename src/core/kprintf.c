@@ -62,6 +62,7 @@ static void put_int(struct sink *s, uint64_t v, int neg, unsigned base, int uppe
 		    int width, int prec)
 {
 	char digits[24];
+	int nonzero = v != 0;
 	const char *set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	int n = 0;
 
@@ -74,7 +75,7 @@ static void put_int(struct sink *s, uint64_t v, int neg, unsigned base, int uppe
 	int zeros = prec > n ? prec - n : 0;
 	char sign = neg ? '-' : (flags & F_PLUS) ? '+' : (flags & F_SPACE) ? ' ' : 0;
 	const char *prefix = "";
-	if ((flags & F_ALT) && base == 16 && n > 0)
+	if ((flags & F_ALT) && base == 16 && nonzero)
 		prefix = upper ? "0X" : "0x";
 	if ((flags & F_ALT) && base == 8 && zeros == 0 && (n == 0 || digits[n - 1] != '0'))
 		prefix = "0";

@@ -1,0 +1,57 @@
+# rumpk — a thin wrapper over CMake presets and the scripts in scripts/.
+#
+#   make run [ARCH=riscv64|aarch64] [APPEND='selftest=all']   build what is needed and boot
+#   make test                                                 everything CI runs
+#   make bench                                                the benchmarks, full length
+#   make debug [ARCH=riscv64|aarch64]                         gdb, stopped at core_main
+#   make clean
+#
+# Every target first runs scripts/deps.sh, which returns in ~40 ms when nothing is missing.
+# A preset is configured only when its build tree is missing; after that ninja re-runs CMake
+# by itself when a CMakeLists.txt changes, so an edit-run loop pays for compiling only.
+
+ARCH ?= hosted
+APPEND ?=
+SHELL := /bin/bash
+
+ifeq ($(ARCH),hosted)
+PRESET := hosted
+else ifneq ($(filter $(ARCH),riscv64 aarch64),)
+PRESET := $(ARCH)
+else
+$(error ARCH must be hosted, riscv64 or aarch64 (got '$(ARCH)'))
+endif
+
+.PHONY: run test bench debug clean deps configure build
+
+deps:
+	@scripts/deps.sh
+
+configure: deps
+	@scripts/build.sh --configure-only $(PRESET)
+
+build: deps
+	@scripts/build.sh $(PRESET)
+
+run: deps
+ifeq ($(PRESET),hosted)
+	@scripts/build.sh hosted rumpk-sim
+	@build/hosted/sim/rumpk-sim $(if $(APPEND),--append '$(APPEND)')
+else
+	@scripts/build.sh $(PRESET)
+	@scripts/qemu.sh $(PRESET) $(if $(APPEND),--append '$(APPEND)')
+endif
+
+test: deps
+	@scripts/test.sh
+
+bench: deps
+	@scripts/build.sh hosted
+	@for b in build/hosted/bench/bench_*; do RUMPK_BENCH=full "$$b" || exit 1; done
+
+debug: deps
+	@scripts/build.sh $(PRESET)
+	@scripts/debug.sh $(PRESET) $(if $(APPEND),--append '$(APPEND)')
+
+clean:
+	rm -rf build compile_commands.json

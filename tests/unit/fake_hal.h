@@ -1,0 +1,42 @@
+/*
+ * fake_hal.h — a deterministic HAL for unit tests: the console is a buffer, time moves only
+ * when a test or hal_cpu_idle() moves it, and hal_halt() jumps back into the test.
+ */
+#ifndef RUMPK_FAKE_HAL_H
+#define RUMPK_FAKE_HAL_H
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hal.h"
+
+struct fake_hal {
+	char console[1 << 16];  /* everything written, NUL-terminated */
+	size_t console_len;
+	unsigned console_writes; /* hal_console_write calls */
+	const char *input;       /* bytes hal_console_getc hands out */
+	uint64_t now_ns;
+	int timer_armed;
+	uint64_t deadline_ns;
+	int64_t irq_skew_ns;     /* idle delivers the timer at deadline + skew (negative = early) */
+	int irq_enabled;
+	int trap_init_result;
+	unsigned idles;
+	int halted;              /* hal_halt was called */
+	int halt_code;           /* the clamped code */
+	jmp_buf *halt_jmp;       /* where hal_halt jumps; NULL aborts the test */
+};
+
+extern struct fake_hal fake;
+
+/* Resets every field to a fresh machine (time 0, console empty, traps working). */
+void fake_reset(void);
+
+/* A valid boot info with 32 MiB of RAM and the given command line. */
+void fake_boot_info(struct rumpk_boot_info *bi, const char *cmdline);
+
+/* Runs core_main(bi) until hal_halt(); returns the exit code. */
+int fake_run_core(const struct rumpk_boot_info *bi);
+
+#endif

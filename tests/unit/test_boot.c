@@ -1,0 +1,200 @@
+/*
+ * test_boot.c — core_main() against the fake HAL: the stage list, the FAIL path of every
+ * stage, the timer stage's use of real interrupts, and the last line.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "boot.h"
+#include "fake_hal.h"
+#include "param.h"
+#include "timer.h"
+
+static const char *const expected_ok =
+	"rumpk " RUMPK_VERSION_STRING " on fake\n"
+	"[stage 01/04] console ok\n"
+	"[stage 02/04] memory ok\n"
+	"[stage 03/04] traps ok\n"
+	"[stage 04/04] timer ok\n"
+	"halted, code 0\n";
+
+START_TEST(default_boot_prints_every_stage)
+{
+	struct rumpk_boot_info bi;
+	fake_reset();
+	fake_boot_info(&bi, "");
+	ck_assert_int_eq(fake_run_core(&bi), 0);
+	ck_assert_str_eq(fake.console, expected_ok);
+	ck_assert_int_eq(boot_stage_count(), 4);
+	ck_assert_str_eq(boot_stage_name(0), "console");
+	ck_assert_ptr_null(boot_stage_name(4));
+	ck_assert_ptr_null(boot_stage_name(-1));
+}
+END_TEST
+
+START_TEST(timer_stage_waits_for_three_interrupts)
+{
+	struct rumpk_boot_info bi;
+	struct timer_stats st;
+	fake_reset();
+	fake_boot_info(&bi, "");
+	fake_run_core(&bi);
+	timer_stats(&st);
+	ck_assert_uint_eq(st.irqs, BOOT_TIMER_IRQS);
+	ck_assert_uint_eq(fake.idles, BOOT_TIMER_IRQS);
+	ck_assert_uint_eq(st.early, 0);
+	ck_assert_uint_eq(fake.now_ns, BOOT_TIMER_IRQS * BOOT_TIMER_PERIOD_NS);
+	ck_assert_int_eq(fake.timer_armed, 0); /* the stage leaves the timer off */
+}
+END_TEST
+
+START_TEST(early_interrupt_fails_timer_stage)
+{
+	struct rumpk_boot_info bi;
+	fake_reset();
+	fake.irq_skew_ns = -1000;
+	fake_boot_info(&bi, "");
+	ck_assert_int_eq(fake_run_core(&bi), 4);
+	ck_assert_ptr_nonnull(strstr(fake.console, "[stage 04/04] timer FAIL: 3 interrupts arrived "
+						   "before their deadline (ERANGE)\nhalted, code 4\n"));
+}
+END_TEST
+
+START_TEST(late_interrupts_are_fine)
+{
+	struct rumpk_boot_info bi;
+	struct timer_stats st;
+	fake_reset();
+	fake.irq_skew_ns = 700000; /* later than a whole period: the tick must not storm */
+	fake_boot_info(&bi, "");
+	ck_assert_int_eq(fake_run_core(&bi), 0);
+	timer_stats(&st);
+	ck_assert_uint_eq(st.irqs, 3);
+	ck_assert_uint_ge(st.max_late_ns, 700000);
+}
+END_TEST
+
+START_TEST(trap_failure_stops_at_stage_3)
+{
+	struct rumpk_boot_info bi;
+	fake_reset();
+	fake.trap_init_result = -RUMPK_EFAULT;
+	fake_boot_info(&bi, "");
+	ck_assert_int_eq(fake_run_core(&bi), 3);
+	ck_assert_ptr_nonnull(strstr(fake.console, "[stage 02/04] memory ok\n[stage 03/04] traps "
+						   "FAIL: the probe breakpoint trap did not come "
+						   "back (EFAULT)\nhalted, code 3\n"));
+	ck_assert_ptr_null(strstr(fake.console, "timer"));
+}
+END_TEST
+
+START_TEST(failstage_forces_each_stage)
+{
+	static const char *const names[] = { "console", "memory", "traps", "timer" };
+	for (int i = 0; i < 4; i++) {
+		struct rumpk_boot_info bi;
+		char cmd[64], want[128];
+		fake_reset();
+		snprintf(cmd, sizeof(cmd), "quiet failstage=%s x=y", names[i]);
+		fake_boot_info(&bi, cmd);
+		ck_assert_int_eq(fake_run_core(&bi), i + 1);
+		snprintf(want, sizeof(want),
+			 "[stage %02d/04] %s FAIL: forced by failstage=%s (EINVAL)\nhalted, code %d\n",
+			 i + 1, names[i], names[i], i + 1);
+		ck_assert_ptr_nonnull(strstr(fake.console, want));
+	}
+}
+END_TEST
+
+START_TEST(unknown_failstage_is_ignored)
+{
+	struct rumpk_boot_info bi;
+	fake_reset();
+	fake_boot_info(&bi, "failstage=nosuchstage");
+	ck_assert_int_eq(fake_run_core(&bi), 0);
+	ck_assert_str_eq(fake.console, expected_ok);
+}
+END_TEST
+
+/* Each malformed boot info must stop at the memory stage with its own reason. */
+START_TEST(memory_stage_refuses_bad_boot_info)
+{
+	static const struct {
+		const char *reason;
+		void (*spoil)(struct rumpk_boot_info *);
+	} cases[] = {
+		{ "boot info version 7, expected 1", NULL },
+		{ "boot info reserved field is not zero", NULL },
+		{ "boot info has 0 memory and 0 reserved ranges", NULL },
+		{ "boot info has 9 memory and 0 reserved ranges", NULL },
+		{ "memory range 0 [0x80000000 +0] is empty or wraps", NULL },
+		{ "memory range 0 [0xfffffffffffff000 +0x2000000] is empty or wraps", NULL },
+		{ "1024 KiB of RAM, need at least 5120 KiB free", NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct rumpk_boot_info bi;
+		fake_reset();
+		fake_boot_info(&bi, "");
+		switch (i) {
+		case 0: bi.version = 7; break;
+		case 1: bi.reserved0 = 1; break;
+		case 2: bi.nmem = 0; break;
+		case 3: bi.nmem = 9; break;
+		case 4: bi.mem[0].size = 0; break;
+		case 5: bi.mem[0].base = 0xfffffffffffff000ull; break;
+		case 6: bi.mem[0].size = 1 << 20; break;
+		}
+		ck_assert_int_eq(fake_run_core(&bi), 2);
+		ck_assert_msg(strstr(fake.console, cases[i].reason) != NULL, "case %zu: %s", i,
+			      fake.console);
+		ck_assert_ptr_nonnull(strstr(fake.console, "halted, code 2\n"));
+	}
+}
+END_TEST
+
+START_TEST(kernel_fault_panics)
+{
+	jmp_buf jb;
+	fake_reset();
+	fake.halt_jmp = &jb;
+	if (setjmp(jb) == 0)
+		core_kernel_fault("load page fault", 0x80201234, 0x10);
+	ck_assert_str_eq(fake.console, "panic: kernel fault: load page fault at pc 0x80201234, "
+				       "address 0x10\nhalted, code 255\n");
+	ck_assert_int_eq(fake.halt_code, 255);
+}
+END_TEST
+
+START_TEST(exit_status_clamp)
+{
+	ck_assert_int_eq(hal_exit_status(0), 0);
+	ck_assert_int_eq(hal_exit_status(1), 1);
+	ck_assert_int_eq(hal_exit_status(255), 255);
+	ck_assert_int_eq(hal_exit_status(256), 255);
+	ck_assert_int_eq(hal_exit_status(-1), 255);
+	ck_assert_int_eq(hal_exit_status(512), 255); /* 512 % 256 would read as success */
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("boot");
+	TCase *tc = tcase_create("stages");
+	tcase_add_test(tc, default_boot_prints_every_stage);
+	tcase_add_test(tc, timer_stage_waits_for_three_interrupts);
+	tcase_add_test(tc, early_interrupt_fails_timer_stage);
+	tcase_add_test(tc, late_interrupts_are_fine);
+	tcase_add_test(tc, trap_failure_stops_at_stage_3);
+	tcase_add_test(tc, failstage_forces_each_stage);
+	tcase_add_test(tc, unknown_failstage_is_ignored);
+	tcase_add_test(tc, memory_stage_refuses_bad_boot_info);
+	tcase_add_test(tc, kernel_fault_panics);
+	tcase_add_test(tc, exit_status_clamp);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
