@@ -2,7 +2,7 @@
  * cmdline.h — the kernel command line: space-separated words, each "key" or "key=value".
  *
  * Keys known today:
- *   selftest=a,b,...   run extra boot self-tests (later issues add them); default: none
+ *   selftest=a,b|all   run extra boot self-tests after the stages (selftest.c); default none
  *   failstage=NAME     make boot stage NAME report FAIL (proves the boot harness fails)
  */
 #ifndef RUMPK_CMDLINE_H

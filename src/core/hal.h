@@ -13,6 +13,10 @@
  *
  * Each function's comment gives: caller, interrupt state on entry, whether it may block,
  * and what it returns. Errors are negative RUMPK_E* codes from rumpk/abi.h.
+ *
+ * Core services a HAL may call besides the core_* callbacks below: kprintf/ksnprintf
+ * (kprintf.h) for its rare "hal: ..." diagnostics, and core_halt() (boot.h) when the machine
+ * cannot boot, so that even then the last line is "halted, code N". Nothing else.
  */
 #ifndef RUMPK_HAL_H
 #define RUMPK_HAL_H

@@ -11,6 +11,10 @@
 #define BOOT_TIMER_IRQS 3
 #define BOOT_TIMER_PERIOD_NS 500000ull /* 0.5 ms: the stage costs ~1.5 ms */
 
+/* selftest=timer: a longer run of ticks */
+#define SELFTEST_TIMER_TICKS 100
+#define SELFTEST_TIMER_PERIOD_NS 1000000ull
+
 /* memory boot stage: RAM that must remain once kernel, initrd and device tree are set aside */
 #define MIN_FREE_RAM (4ull << 20)
 

@@ -1,16 +1,82 @@
 /*
- * hal_arch.h (riscv64) — inline helpers the core may use on hot paths.
+ * hal_arch.h (riscv64) — inline helpers the core may use on hot paths, and below them the
+ * riscv64 HAL's own machine vocabulary (xv6's riscv.h): CSR bits, the trap frame layout and
+ * the few functions the HAL's files call in one another.
+ *
+ * The core reaches this file through hal.h but must use only the first section; everything
+ * under "HAL-internal" is for src/hal-riscv64/ alone. The trap frame offsets are plain
+ * numbers so entry.S (which includes this file through the C preprocessor) and trap.c share
+ * one definition; trap.c asserts them against its struct.
  */
 #ifndef RUMPK_HAL_ARCH_H
 #define RUMPK_HAL_ARCH_H
 
 #define HAL_CACHE_LINE 64
 
+#ifndef __ASSEMBLER__
 /* hal_cpu_relax — inside a short spin (never as a way to wait for an event). The Zihintpause
  * "pause" hint encodes as a FENCE that older cores treat as a no-op. */
 static inline void hal_cpu_relax(void)
 {
 	__asm__ volatile(".insn i 0x0f, 0, x0, x0, 0x010");
 }
+#endif
+
+/* ---- HAL-internal ----------------------------------------------------------------------- */
+
+/* CSR bits, RISC-V Privileged Architecture v1.12, chapter 4 (supervisor level). */
+#define SSTATUS_SIE (1ul << 1)  /* supervisor interrupts enabled */
+#define SIE_STIE (1ul << 5)     /* supervisor timer interrupt enable */
+#define SCAUSE_INTERRUPT (1ul << 63)
+#define IRQ_S_TIMER 5           /* scause code of the supervisor timer interrupt */
+#define EXC_BREAKPOINT 3        /* scause code of ebreak */
+
+/* Trap frame: x0..x31 (x0's slot unused, x2 = sp before the trap), then four CSRs.
+ * 36 doublewords = 288 bytes, a multiple of 16 so sp stays ABI-aligned. */
+#define TF_X(n) ((n) * 8)
+#define TF_SEPC (32 * 8)
+#define TF_SSTATUS (33 * 8)
+#define TF_SCAUSE (34 * 8)
+#define TF_STVAL (35 * 8)
+#define TF_SIZE (36 * 8)
+
+/* Boot stack: core_main needs at least 16 KiB (hal.h); traps nest on it too for now. */
+#define BOOT_STACK_SIZE (16 * 1024)
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+#define csr_read(csr)                                                  \
+	({                                                             \
+		uint64_t v__;                                          \
+		__asm__ volatile("csrr %0, " #csr : "=r"(v__));        \
+		v__;                                                   \
+	})
+#define csr_write(csr, val) __asm__ volatile("csrw " #csr ", %0" ::"rK"(val) : "memory")
+#define csr_set(csr, bits) __asm__ volatile("csrs " #csr ", %0" ::"rK"(bits) : "memory")
+#define csr_clear(csr, bits) __asm__ volatile("csrc " #csr ", %0" ::"rK"(bits) : "memory")
+/* csrrc: clears `bits` and returns the old value in one instruction. */
+#define csr_read_clear(csr, bits)                                                        \
+	({                                                                               \
+		uint64_t v__;                                                            \
+		__asm__ volatile("csrrc %0, " #csr ", %1" : "=r"(v__) : "rK"(bits) : "memory"); \
+		v__;                                                                     \
+	})
+
+/* rdtime: the platform timer (ACLINT mtime on virt), readable in S-mode via mcounteren. */
+static inline uint64_t rv_rdtime(void)
+{
+	uint64_t t;
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+
+/* Between the HAL's files (entry.S, trap.c, uart.c, hal.c). */
+void hal_riscv64_boot(uint64_t hartid, uint64_t dtb) __attribute__((noreturn)); /* hal.c */
+void hal_riscv64_trap_vector(void);      /* entry.S: stvec target, saves a frame */
+void hal_riscv64_trap_install(void);     /* trap.c: points stvec at the vector */
+void hal_riscv64_sbi_set_timer(uint64_t ticks); /* hal.c */
+void hal_riscv64_uart_init(uintptr_t base, uint32_t clock_hz); /* uart.c */
+#endif
 
 #endif /* RUMPK_HAL_ARCH_H */

@@ -2,7 +2,7 @@
 # tests/boot/boot.sh — boot one kernel, check its console, keep the transcript.
 #
 #   boot.sh --name NAME --out DIR [--timeout S] [--expect ok | --expect fail:STAGE]
-#           [--append ARGS] -- COMMAND...
+#           [--append ARGS] [--require PREFIX]... -- COMMAND...
 #
 # COMMAND boots the kernel (rumpk-sim, or scripts/qemu.sh ARCH) with ARGS appended as
 # "--append ARGS". Its stdin is /dev/null. The transcript, normalised (CRLF -> LF,
@@ -10,12 +10,14 @@
 #
 # --expect ok: every stage of stages.txt printed "[stage NN/MM] NAME ok" in order with
 #   MM = their count, "halted, code 0" is the last line, and the exit status is 0.
+# --require PREFIX: some line of the transcript must start with PREFIX (repeatable).
 # --expect fail:STAGE: the stages before STAGE passed, STAGE printed a FAIL line, the last
 #   line is "halted, code N" with N = STAGE's number, and the exit status is N.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 name="" out="" timeout_s=30 expect=ok append=""
+required=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --name) name=$2; shift 2 ;;
@@ -23,6 +25,7 @@ while [ $# -gt 0 ]; do
     --timeout) timeout_s=$2; shift 2 ;;
     --expect) expect=$2; shift 2 ;;
     --append) append=$2; shift 2 ;;
+    --require) required+=("$2"); shift 2 ;;
     --) shift; break ;;
     *) echo "boot.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -47,6 +50,10 @@ fail() {
   exit 1
 }
 [ $status -eq 124 ] || [ $status -eq 137 ] && fail "timed out after ${timeout_s}s"
+
+for r in "${required[@]}"; do
+  grep -qF -- "$r" <(cut -c1-${#r} "$log") || fail "no line starts with '$r'"
+done
 
 mapfile -t stages < <(grep -vE '^[[:space:]]*(#|$)' "$here/stages.txt")
 total=${#stages[@]}

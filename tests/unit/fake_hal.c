@@ -106,8 +106,9 @@ void hal_cpu_idle(void)
 {
 	ck_assert_msg(!fake.irq_enabled, "hal_cpu_idle called with interrupts enabled");
 	ck_assert_msg(fake.timer_armed, "hal_cpu_idle with no timer armed would hang forever");
+	uint64_t skew = fake.idles >= fake.skew_after_idles ? (uint64_t)fake.irq_skew_ns : 0;
 	fake.idles++;
-	uint64_t at = fake.deadline_ns + (uint64_t)fake.irq_skew_ns;
+	uint64_t at = fake.deadline_ns + skew;
 	if (at > fake.now_ns)
 		fake.now_ns = at;
 	fake.timer_armed = 0;

@@ -20,6 +20,7 @@ struct fake_hal {
 	int timer_armed;
 	uint64_t deadline_ns;
 	int64_t irq_skew_ns;     /* idle delivers the timer at deadline + skew (negative = early) */
+	unsigned skew_after_idles; /* ... but only once this many idles have passed */
 	int irq_enabled;
 	int trap_init_result;
 	unsigned idles;

@@ -9,6 +9,7 @@
 #include "boot.h"
 #include "fake_hal.h"
 #include "param.h"
+#include "selftest.h"
 #include "timer.h"
 
 static const char *const expected_ok =
@@ -153,6 +154,50 @@ START_TEST(memory_stage_refuses_bad_boot_info)
 }
 END_TEST
 
+START_TEST(selftest_timer_runs_when_asked)
+{
+	struct rumpk_boot_info bi;
+	fake_reset();
+	fake_boot_info(&bi, "selftest=timer");
+	ck_assert_int_eq(fake_run_core(&bi), 0);
+	ck_assert_ptr_nonnull(strstr(fake.console, "[stage 04/04] timer ok\n"
+						   "[selftest] timer ok: 100 ticks, 0 early\n"
+						   "halted, code 0\n"));
+	ck_assert_uint_eq(fake.idles, BOOT_TIMER_IRQS + SELFTEST_TIMER_TICKS);
+
+	fake_reset();
+	fake_boot_info(&bi, "selftest=all");
+	ck_assert_int_eq(fake_run_core(&bi), 0);
+	ck_assert_ptr_nonnull(strstr(fake.console, "[selftest] timer ok"));
+}
+END_TEST
+
+START_TEST(selftest_failures_halt_100)
+{
+	struct rumpk_boot_info bi;
+	fake_reset();
+	fake_boot_info(&bi, "selftest=timer,nosuch");
+	ck_assert_int_eq(fake_run_core(&bi), SELFTEST_EXIT_CODE);
+	ck_assert_ptr_nonnull(strstr(fake.console, "[selftest] FAIL: unknown self-test 'nosuch' "
+						   "(known: timer)\nhalted, code 100\n"));
+	ck_assert_ptr_null(strstr(fake.console, "[selftest] timer ok")); /* nothing ran */
+
+	/* the boot stage's ticks are on time, the self-test's are all early */
+	fake_reset();
+	fake_boot_info(&bi, "selftest=timer");
+	fake.irq_skew_ns = -1000;
+	fake.skew_after_idles = BOOT_TIMER_IRQS;
+	ck_assert_int_eq(fake_run_core(&bi), SELFTEST_EXIT_CODE);
+	ck_assert_ptr_nonnull(strstr(fake.console, "[stage 04/04] timer ok\n[selftest] timer FAIL: "
+						   "100 of 100 ticks arrived before their "
+						   "deadline (ERANGE)\nhalted, code 100\n"));
+
+	fake_reset();
+	fake_boot_info(&bi, "selftest=timer,timer,");
+	ck_assert_int_eq(fake_run_core(&bi), 0); /* duplicates and empty items are harmless */
+}
+END_TEST
+
 START_TEST(kernel_fault_panics)
 {
 	jmp_buf jb;
@@ -189,6 +234,8 @@ int main(void)
 	tcase_add_test(tc, failstage_forces_each_stage);
 	tcase_add_test(tc, unknown_failstage_is_ignored);
 	tcase_add_test(tc, memory_stage_refuses_bad_boot_info);
+	tcase_add_test(tc, selftest_timer_runs_when_asked);
+	tcase_add_test(tc, selftest_failures_halt_100);
 	tcase_add_test(tc, kernel_fault_panics);
 	tcase_add_test(tc, exit_status_clamp);
 	suite_add_tcase(s, tc);

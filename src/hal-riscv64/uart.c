@@ -1,0 +1,86 @@
+/*
+ * uart.c (riscv64) — the console: the virt machine's one 16550A UART, polled.
+ *
+ * No interrupts and no buffering: hal_console_write spins on LSR.THRE per byte and
+ * hal_console_getc peeks at LSR.DR, so both work from any context, the panic path and the
+ * boot code before core_main included. Bytes go out untranslated: QEMU's stdio backend
+ * leaves the host terminal's output processing (OPOST/ONLCR) on, so "\n" already shows as
+ * a new line, and the boot tests strip CR anyway.
+ *
+ * Register map and bits: the TI PC16550D data sheet (QEMU hw/char/serial.c models it);
+ * one byte per register, reg-shift 0 on virt.
+ */
+#include "hal.h"
+
+#define UART_DEFAULT_BAUD 115200
+
+#define RBR 0 /* receive buffer (read, DLAB=0) */
+#define THR 0 /* transmit holding (write, DLAB=0) */
+#define DLL 0 /* divisor latch low (DLAB=1) */
+#define IER 1 /* interrupt enable (DLAB=0) */
+#define DLM 1 /* divisor latch high (DLAB=1) */
+#define FCR 2 /* FIFO control (write) */
+#define LCR 3 /* line control */
+#define LSR 5 /* line status */
+
+#define FCR_ENABLE 0x01
+#define FCR_CLEAR 0x06   /* reset both FIFOs */
+#define LCR_8N1 0x03
+#define LCR_DLAB 0x80
+#define LSR_DR 0x01      /* a received byte is waiting */
+#define LSR_THRE 0x20    /* the transmit holding register can take a byte */
+#define LSR_TEMT 0x40    /* transmitter completely empty */
+
+/* Until hal_riscv64_uart_init runs this is 0 and output is dropped rather than sent to a
+ * wild address. */
+static volatile uint8_t *uart;
+
+static inline uint8_t reg_read(int r)
+{
+	return uart[r];
+}
+
+static inline void reg_write(int r, uint8_t v)
+{
+	uart[r] = v;
+}
+
+/* Programs 8N1 at 115200 baud with FIFOs on and UART interrupts off. clock_hz is the
+ * device tree's clock-frequency (0 if absent: the divisor is then left as the firmware
+ * set it; QEMU ignores it anyway). */
+void hal_riscv64_uart_init(uintptr_t base, uint32_t clock_hz)
+{
+	uart = (volatile uint8_t *)base;
+	/* let OpenSBI's last bytes leave before the FIFO reset; bounded, never hangs boot */
+	for (int i = 0; i < 100000 && !(reg_read(LSR) & LSR_TEMT); i++)
+		hal_cpu_relax();
+	reg_write(IER, 0);
+	if (clock_hz) {
+		uint32_t div = clock_hz / (16 * UART_DEFAULT_BAUD);
+		if (div == 0)
+			div = 1;
+		reg_write(LCR, LCR_DLAB);
+		reg_write(DLL, div & 0xff);
+		reg_write(DLM, (div >> 8) & 0xff);
+	}
+	reg_write(LCR, LCR_8N1);
+	reg_write(FCR, FCR_ENABLE | FCR_CLEAR);
+}
+
+void hal_console_write(const char *buf, size_t len)
+{
+	if (!uart)
+		return;
+	for (size_t i = 0; i < len; i++) {
+		while (!(reg_read(LSR) & LSR_THRE))
+			hal_cpu_relax();
+		reg_write(THR, (uint8_t)buf[i]);
+	}
+}
+
+int hal_console_getc(void)
+{
+	if (!uart || !(reg_read(LSR) & LSR_DR))
+		return -RUMPK_EAGAIN;
+	return reg_read(RBR);
+}
