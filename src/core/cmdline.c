@@ -47,22 +47,33 @@ int cmdline_get(const char *line, const char *key, char *out, size_t size)
 	return found;
 }
 
+int cmdline_list_next(const char **pos, char *item, size_t size)
+{
+	const char *p = *pos, *e = p;
+
+	if (!*p)
+		return -RUMPK_ENOENT;
+	while (*e && *e != ',')
+		e++;
+	size_t len = (size_t)(e - p);
+	size_t n = len < size - 1 ? len : size - 1;
+	kmemcpy(item, p, n);
+	item[n] = '\0';
+	*pos = *e ? e + 1 : e;
+	return (int)len;
+}
+
 int cmdline_has_item(const char *line, const char *key, const char *item)
 {
-	char val[CMDLINE_VALUE_MAX];
-	size_t ilen = kstrlen(item);
+	char val[CMDLINE_VALUE_MAX], it[CMDLINE_VALUE_MAX];
+	const char *pos = val;
 
 	if (cmdline_get(line, key, val, sizeof(val)) < 0)
 		return 0;
 	if (kstreq(val, "all"))
 		return 1;
-	for (char *p = val; *p;) {
-		char *e = p;
-		while (*e && *e != ',')
-			e++;
-		if ((size_t)(e - p) == ilen && kmemcmp(p, item, ilen) == 0)
+	while (cmdline_list_next(&pos, it, sizeof(it)) >= 0)
+		if (kstreq(it, item))
 			return 1;
-		p = *e ? e + 1 : e;
-	}
 	return 0;
 }

@@ -15,6 +15,12 @@
  * does not fit in `size` bytes (out then holds a truncated copy). The last occurrence wins. */
 int cmdline_get(const char *cmdline, const char *key, char *out, size_t size);
 
+/* cmdline_list_next — walks a comma-separated list such as a selftest= value: copies the
+ * item at *pos into item (NUL-terminated; cut to size - 1 bytes) and moves *pos past it and
+ * its comma. Returns the item's full length (0 for an empty item), or -RUMPK_ENOENT once
+ * the list is exhausted. */
+int cmdline_list_next(const char **pos, char *item, size_t size);
+
 /* cmdline_has_item — 1 if `key`'s value is a comma-separated list containing `item`
  * (or is "all"), else 0. */
 int cmdline_has_item(const char *cmdline, const char *key, const char *item);

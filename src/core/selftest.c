@@ -74,23 +74,19 @@ static int check_names(const char *cmdline)
 	}
 	if (kstreq(val, "all"))
 		return 0;
-	for (char *p = val; *p;) {
-		char *e = p;
-		while (*e && *e != ',')
-			e++;
-		char c = *e;
-		*e = '\0';
-		int known = *p == '\0';
+	const char *pos = val;
+	char item[CMDLINE_VALUE_MAX];
+	while (cmdline_list_next(&pos, item, sizeof(item)) >= 0) {
+		int known = item[0] == '\0';
 		for (size_t i = 0; i < ARRAY_SIZE(tests) && !known; i++)
-			known = kstreq(p, tests[i].name);
+			known = kstreq(item, tests[i].name);
 		if (!known) {
-			kprintf("[selftest] FAIL: unknown self-test '%s' (known:", p);
+			kprintf("[selftest] FAIL: unknown self-test '%s' (known:", item);
 			for (size_t i = 0; i < ARRAY_SIZE(tests); i++)
 				kprintf(" %s", tests[i].name);
 			kprintf(")\n");
 			return -RUMPK_EINVAL;
 		}
-		p = c ? e + 1 : e;
 	}
 	return 0;
 }

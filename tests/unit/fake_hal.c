@@ -123,3 +123,12 @@ void hal_halt(int code)
 		abort();
 	longjmp(*fake.halt_jmp, 1);
 }
+
+int unit_main(Suite *suite)
+{
+	SRunner *sr = srunner_create(suite);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -40,4 +40,8 @@ void fake_boot_info(struct rumpk_boot_info *bi, const char *cmdline);
 /* Runs core_main(bi) until hal_halt(); returns the exit code. */
 int fake_run_core(const struct rumpk_boot_info *bi);
 
+/* unit_main — runs one Check suite built by make_suite; the exit status for ctest. */
+#include <check.h>
+int unit_main(Suite *suite);
+
 #endif

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fake_hal.h"
 #include "rumpk/abi.h"
 
 START_TEST(packet_layout)
@@ -79,9 +80,5 @@ int main(void)
 	tcase_add_test(tc, boot_info_layout);
 	tcase_add_test(tc, error_codes_distinct);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_main(s);
 }

@@ -239,9 +239,5 @@ int main(void)
 	tcase_add_test(tc, kernel_fault_panics);
 	tcase_add_test(tc, exit_status_clamp);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_main(s);
 }

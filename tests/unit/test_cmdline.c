@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "fake_hal.h"
 #include "rumpk/abi.h"
 
 START_TEST(lookup)
@@ -66,6 +67,24 @@ START_TEST(items)
 }
 END_TEST
 
+START_TEST(list_walk)
+{
+	const char *pos = "ab,,c,toolong";
+	char it[4];
+	ck_assert_int_eq(cmdline_list_next(&pos, it, sizeof(it)), 2);
+	ck_assert_str_eq(it, "ab");
+	ck_assert_int_eq(cmdline_list_next(&pos, it, sizeof(it)), 0);
+	ck_assert_str_eq(it, "");
+	ck_assert_int_eq(cmdline_list_next(&pos, it, sizeof(it)), 1);
+	ck_assert_str_eq(it, "c");
+	ck_assert_int_eq(cmdline_list_next(&pos, it, sizeof(it)), 7); /* full length, cut copy */
+	ck_assert_str_eq(it, "too");
+	ck_assert_int_eq(cmdline_list_next(&pos, it, sizeof(it)), -RUMPK_ENOENT);
+	pos = "";
+	ck_assert_int_eq(cmdline_list_next(&pos, it, sizeof(it)), -RUMPK_ENOENT);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cmdline");
@@ -74,10 +93,7 @@ int main(void)
 	tcase_add_test(tc, too_long_value_is_reported);
 	tcase_add_test(tc, unterminated_line_is_bounded);
 	tcase_add_test(tc, items);
+	tcase_add_test(tc, list_walk);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_main(s);
 }

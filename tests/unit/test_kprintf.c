@@ -148,9 +148,5 @@ int main(void)
 	tcase_add_test(tc, error_names);
 	tcase_add_test(tc, panic_prints_and_halts_255);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_main(s);
 }
