@@ -18,8 +18,8 @@
  * (kprintf.h) for its rare "hal: ..." diagnostics, and core_halt() (boot.h) when the machine
  * cannot boot, so that even then the last line is "halted, code N". Nothing else.
  */
-#ifndef RUMPK_HAL_H
-#define RUMPK_HAL_H
+#ifndef RUMPK_CORE_HAL_H
+#define RUMPK_CORE_HAL_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -137,4 +137,4 @@ static inline int hal_exit_status(int code)
 	return code;
 }
 
-#endif /* RUMPK_HAL_H */
+#endif /* RUMPK_CORE_HAL_H */
