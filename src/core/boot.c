@@ -18,6 +18,7 @@
 #include "hal.h"
 #include "kprintf.h"
 #include "kutil.h"
+#include "mem.h"
 #include "param.h"
 #include "selftest.h"
 #include "timer.h"
@@ -40,8 +41,8 @@ static int stage_console(const struct rumpk_boot_info *bi, char *why, size_t why
 	return 0; /* reaching this line proves the console works */
 }
 
-/* Checks the HAL's report: a known version, sane ranges, and some RAM left once the kernel,
- * initrd and device tree are set aside. The allocator itself comes with issue B. */
+/* Checks the HAL's report (a known version, sane ranges, some RAM left once the kernel,
+ * initrd and device tree are set aside), then hands the RAM to the page allocator. */
 static int stage_memory(const struct rumpk_boot_info *bi, char *why, size_t whylen)
 {
 	uint64_t total = 0;
@@ -77,7 +78,7 @@ static int stage_memory(const struct rumpk_boot_info *bi, char *why, size_t whyl
 			  (unsigned long long)((used + MIN_FREE_RAM) >> 10));
 		return -RUMPK_ENOMEM;
 	}
-	return 0;
+	return mem_init(bi, why, whylen);
 }
 
 static int stage_traps(const struct rumpk_boot_info *bi, char *why, size_t whylen)

@@ -17,14 +17,25 @@ void fake_reset(void)
 	memset(&fake, 0, sizeof(fake));
 }
 
+void *fake_ram(void)
+{
+	static void *ram;
+	if (!ram)
+		ram = aligned_alloc(FAKE_RAM_ALIGN, FAKE_RAM_SIZE);
+	ck_assert_ptr_nonnull(ram);
+	return ram;
+}
+
 void fake_boot_info(struct rumpk_boot_info *bi, const char *cmdline)
 {
+	uint64_t ram = (uint64_t)(uintptr_t)fake_ram();
+
 	memset(bi, 0, sizeof(*bi));
 	bi->version = RUMPK_BOOT_INFO_VERSION;
 	bi->nmem = 1;
-	bi->mem[0].base = 0x80000000ull;
-	bi->mem[0].size = 32ull << 20;
-	bi->kernel.base = 0x80200000ull;
+	bi->mem[0].base = ram;
+	bi->mem[0].size = FAKE_RAM_SIZE;
+	bi->kernel.base = ram + (2ull << 20); /* like riscv64: the kernel 2 MiB into RAM */
 	bi->kernel.size = 1ull << 20;
 	bi->timer_hz = 1000000000ull;
 	strncpy(bi->cmdline, cmdline ? cmdline : "", sizeof(bi->cmdline) - 1);

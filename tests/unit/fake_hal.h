@@ -34,7 +34,12 @@ extern struct fake_hal fake;
 /* Resets every field to a fresh machine (time 0, console empty, traps working). */
 void fake_reset(void);
 
-/* A valid boot info with 32 MiB of RAM and the given command line. */
+#define FAKE_RAM_SIZE (32ull << 20)
+#define FAKE_RAM_ALIGN (4ull << 20)
+/* The fake machine's RAM: FAKE_RAM_SIZE bytes aligned to FAKE_RAM_ALIGN (allocated once). */
+void *fake_ram(void);
+
+/* A valid boot info: FAKE_RAM_SIZE of fake_ram(), a 1 MiB kernel at 2 MiB, `cmdline`. */
 void fake_boot_info(struct rumpk_boot_info *bi, const char *cmdline);
 
 /* Runs core_main(bi) until hal_halt(); returns the exit code. */

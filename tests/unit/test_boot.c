@@ -90,21 +90,20 @@ START_TEST(trap_failure_stops_at_stage_3)
 }
 END_TEST
 
+/* one core_main per test: Check forks each, so the allocator starts fresh every time */
 START_TEST(failstage_forces_each_stage)
 {
 	static const char *const names[] = { "console", "memory", "traps", "timer" };
-	for (int i = 0; i < 4; i++) {
-		struct rumpk_boot_info bi;
-		char cmd[64], want[128];
-		fake_reset();
-		snprintf(cmd, sizeof(cmd), "quiet failstage=%s x=y", names[i]);
-		fake_boot_info(&bi, cmd);
-		ck_assert_int_eq(fake_run_core(&bi), i + 1);
-		snprintf(want, sizeof(want),
-			 "[stage %02d/04] %s FAIL: forced by failstage=%s (EINVAL)\nhalted, code %d\n",
-			 i + 1, names[i], names[i], i + 1);
-		ck_assert_ptr_nonnull(strstr(fake.console, want));
-	}
+	struct rumpk_boot_info bi;
+	char cmd[64], want[128];
+	fake_reset();
+	snprintf(cmd, sizeof(cmd), "quiet failstage=%s x=y", names[_i]);
+	fake_boot_info(&bi, cmd);
+	ck_assert_int_eq(fake_run_core(&bi), _i + 1);
+	snprintf(want, sizeof(want),
+		 "[stage %02d/04] %s FAIL: forced by failstage=%s (EINVAL)\nhalted, code %d\n", _i + 1,
+		 names[_i], names[_i], _i + 1);
+	ck_assert_ptr_nonnull(strstr(fake.console, want));
 }
 END_TEST
 
@@ -119,38 +118,40 @@ START_TEST(unknown_failstage_is_ignored)
 END_TEST
 
 /* Each malformed boot info must stop at the memory stage with its own reason. */
+/* Each malformed boot info must stop at the memory stage with its own reason. */
 START_TEST(memory_stage_refuses_bad_boot_info)
 {
-	static const struct {
-		const char *reason;
-		void (*spoil)(struct rumpk_boot_info *);
-	} cases[] = {
-		{ "boot info version 7, expected 1", NULL },
-		{ "boot info reserved field is not zero", NULL },
-		{ "boot info has 0 memory and 0 reserved ranges", NULL },
-		{ "boot info has 9 memory and 0 reserved ranges", NULL },
-		{ "memory range 0 [0x80000000 +0] is empty or wraps", NULL },
-		{ "memory range 0 [0xfffffffffffff000 +0x2000000] is empty or wraps", NULL },
-		{ "1024 KiB of RAM, need at least 5120 KiB free", NULL },
+	static const char *const reasons[] = {
+		"boot info version 7, expected 1",
+		"boot info reserved field is not zero",
+		"boot info has 0 memory and 0 reserved ranges",
+		"boot info has 9 memory and 0 reserved ranges",
+		" +0] is empty or wraps",
+		"memory range 0 [0xfffffffffffff000 +0x2000000] is empty or wraps",
+		"1024 KiB of RAM, need at least 5120 KiB free",
+		"KiB of RAM usable, need at least 4096 KiB", /* passes the sum, fails in mem_init */
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct rumpk_boot_info bi;
-		fake_reset();
-		fake_boot_info(&bi, "");
-		switch (i) {
-		case 0: bi.version = 7; break;
-		case 1: bi.reserved0 = 1; break;
-		case 2: bi.nmem = 0; break;
-		case 3: bi.nmem = 9; break;
-		case 4: bi.mem[0].size = 0; break;
-		case 5: bi.mem[0].base = 0xfffffffffffff000ull; break;
-		case 6: bi.mem[0].size = 1 << 20; break;
-		}
-		ck_assert_int_eq(fake_run_core(&bi), 2);
-		ck_assert_msg(strstr(fake.console, cases[i].reason) != NULL, "case %zu: %s", i,
-			      fake.console);
-		ck_assert_ptr_nonnull(strstr(fake.console, "halted, code 2\n"));
+	struct rumpk_boot_info bi;
+	fake_reset();
+	fake_boot_info(&bi, "");
+	switch (_i) {
+	case 0: bi.version = 7; break;
+	case 1: bi.reserved0 = 1; break;
+	case 2: bi.nmem = 0; break;
+	case 3: bi.nmem = 9; break;
+	case 4: bi.mem[0].size = 0; break;
+	case 5: bi.mem[0].base = 0xfffffffffffff000ull; break;
+	case 6: bi.mem[0].size = 1 << 20; break;
+	case 7: /* 6 MiB of RAM, but 3 MiB of it reserved by firmware */
+		bi.mem[0].size = 6 << 20;
+		bi.kernel.size = 0;
+		bi.nreserved = 1;
+		bi.reserved[0] = (struct rumpk_mem_range){ bi.mem[0].base, 3 << 20 };
+		break;
 	}
+	ck_assert_int_eq(fake_run_core(&bi), 2);
+	ck_assert_msg(strstr(fake.console, reasons[_i]) != NULL, "case %d: %s", _i, fake.console);
+	ck_assert_ptr_nonnull(strstr(fake.console, "halted, code 2\n"));
 }
 END_TEST
 
@@ -164,7 +165,12 @@ START_TEST(selftest_timer_runs_when_asked)
 						   "[selftest] timer ok: 100 ticks, 0 early\n"
 						   "halted, code 0\n"));
 	ck_assert_uint_eq(fake.idles, BOOT_TIMER_IRQS + SELFTEST_TIMER_TICKS);
+}
+END_TEST
 
+START_TEST(selftest_all_runs_every_test)
+{
+	struct rumpk_boot_info bi;
 	fake_reset();
 	fake_boot_info(&bi, "selftest=all");
 	ck_assert_int_eq(fake_run_core(&bi), 0);
@@ -172,7 +178,7 @@ START_TEST(selftest_timer_runs_when_asked)
 }
 END_TEST
 
-START_TEST(selftest_failures_halt_100)
+START_TEST(selftest_unknown_name_halts_100)
 {
 	struct rumpk_boot_info bi;
 	fake_reset();
@@ -181,8 +187,13 @@ START_TEST(selftest_failures_halt_100)
 	ck_assert_ptr_nonnull(strstr(fake.console, "[selftest] FAIL: unknown self-test 'nosuch' "
 						   "(known: timer)\nhalted, code 100\n"));
 	ck_assert_ptr_null(strstr(fake.console, "[selftest] timer ok")); /* nothing ran */
+}
+END_TEST
 
+START_TEST(selftest_failure_halts_100)
+{
 	/* the boot stage's ticks are on time, the self-test's are all early */
+	struct rumpk_boot_info bi;
 	fake_reset();
 	fake_boot_info(&bi, "selftest=timer");
 	fake.irq_skew_ns = -1000;
@@ -191,10 +202,15 @@ START_TEST(selftest_failures_halt_100)
 	ck_assert_ptr_nonnull(strstr(fake.console, "[stage 04/04] timer ok\n[selftest] timer FAIL: "
 						   "100 of 100 ticks arrived before their "
 						   "deadline (ERANGE)\nhalted, code 100\n"));
+}
+END_TEST
 
+START_TEST(selftest_list_tolerates_duplicates_and_empties)
+{
+	struct rumpk_boot_info bi;
 	fake_reset();
 	fake_boot_info(&bi, "selftest=timer,timer,");
-	ck_assert_int_eq(fake_run_core(&bi), 0); /* duplicates and empty items are harmless */
+	ck_assert_int_eq(fake_run_core(&bi), 0);
 }
 END_TEST
 
@@ -231,11 +247,14 @@ int main(void)
 	tcase_add_test(tc, early_interrupt_fails_timer_stage);
 	tcase_add_test(tc, late_interrupts_are_fine);
 	tcase_add_test(tc, trap_failure_stops_at_stage_3);
-	tcase_add_test(tc, failstage_forces_each_stage);
+	tcase_add_loop_test(tc, failstage_forces_each_stage, 0, 4);
 	tcase_add_test(tc, unknown_failstage_is_ignored);
-	tcase_add_test(tc, memory_stage_refuses_bad_boot_info);
+	tcase_add_loop_test(tc, memory_stage_refuses_bad_boot_info, 0, 8);
 	tcase_add_test(tc, selftest_timer_runs_when_asked);
-	tcase_add_test(tc, selftest_failures_halt_100);
+	tcase_add_test(tc, selftest_all_runs_every_test);
+	tcase_add_test(tc, selftest_unknown_name_halts_100);
+	tcase_add_test(tc, selftest_failure_halts_100);
+	tcase_add_test(tc, selftest_list_tolerates_duplicates_and_empties);
 	tcase_add_test(tc, kernel_fault_panics);
 	tcase_add_test(tc, exit_status_clamp);
 	suite_add_tcase(s, tc);
