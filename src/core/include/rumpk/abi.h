@@ -110,4 +110,48 @@ _Static_assert(offsetof(struct rumpk_boot_info, cmdline) == 480, "boot_info.cmdl
 _Static_assert(offsetof(struct rumpk_boot_info, timer_hz) == 736, "boot_info.timer_hz");
 _Static_assert(offsetof(struct rumpk_boot_info, reserved0) == 744, "boot_info.reserved0");
 
+/*
+ * Ring header: the shared part of a single-producer / single-consumer ring of
+ * struct rumpk_packet slots, laid out at the start of a ring's memory with the slots right
+ * after it (RUMPK_RING_SLOTS_OFFSET). Each index has a cache line to itself so producer and
+ * consumer never write the same line. Indices are free-running uint32_t counters (slot =
+ * index & (capacity - 1)) and wrap at 2^32; tail - head is the number of filled slots.
+ *
+ * Who writes what (accessors: rumpk/ring.h):
+ *   magic, version, capacity  the ring's creator, once, before either side attaches
+ *   tail   the producer only, with release order after filling the slots it publishes;
+ *          the consumer reads it with acquire order before reading those slots
+ *   head   the consumer only, with release order after it has copied the slots out;
+ *          the producer reads it with acquire order before overwriting those slots
+ *   flags  the consumer only (RUMPK_RING_NEED_WAKEUP: it sleeps, ring its doorbell)
+ * A side that does not trust the other (the kernel facing user space) never reads
+ * capacity back from shared memory and clamps every index it reads (see ring.h).
+ */
+#define RUMPK_RING_MAGIC 0x474e5252u /* "RRNG" little-endian */
+#define RUMPK_RING_VERSION 1u
+#define RUMPK_RING_LINE 64u
+#define RUMPK_RING_NEED_WAKEUP 0x1u
+
+struct rumpk_ring_hdr {
+	uint32_t magic;    /* RUMPK_RING_MAGIC */
+	uint32_t version;  /* RUMPK_RING_VERSION */
+	uint32_t capacity; /* slots: a power of two, 1..2^31 */
+	uint32_t reserved0;
+	uint8_t pad0[RUMPK_RING_LINE - 16];
+	uint32_t tail;     /* producer's index: next slot to fill */
+	uint8_t pad1[RUMPK_RING_LINE - 4];
+	uint32_t head;     /* consumer's index: next slot to read */
+	uint32_t flags;    /* RUMPK_RING_* set by the consumer */
+	uint8_t pad2[RUMPK_RING_LINE - 8];
+};
+#define RUMPK_RING_SLOTS_OFFSET (3 * RUMPK_RING_LINE)
+_Static_assert(sizeof(struct rumpk_ring_hdr) == RUMPK_RING_SLOTS_OFFSET, "ring header size");
+_Static_assert(offsetof(struct rumpk_ring_hdr, magic) == 0, "ring.magic");
+_Static_assert(offsetof(struct rumpk_ring_hdr, version) == 4, "ring.version");
+_Static_assert(offsetof(struct rumpk_ring_hdr, capacity) == 8, "ring.capacity");
+_Static_assert(offsetof(struct rumpk_ring_hdr, reserved0) == 12, "ring.reserved0");
+_Static_assert(offsetof(struct rumpk_ring_hdr, tail) == 64, "ring.tail");
+_Static_assert(offsetof(struct rumpk_ring_hdr, head) == 128, "ring.head");
+_Static_assert(offsetof(struct rumpk_ring_hdr, flags) == 132, "ring.flags");
+
 #endif /* RUMPK_ABI_H */
