@@ -28,6 +28,8 @@ pkgs=(
   gdb-multiarch                       # make debug ARCH=...
   dpkg-dev                            # apt-get source
   python3                             # test and doc generators
+  valgrind                            # callgrind instruction counts in bench/
+  libck-dev libboost-context-dev      # benchmark peers: ck_ring, Boost.Context fcontext
 )
 # Source packages compiled by the bare-metal builds (each unpacks to third_party/src/<name>-<ver>/):
 #   arm-trusted-firmware  for its copy of upstream libfdt (lib/libfdt). Debian's own

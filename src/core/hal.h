@@ -28,7 +28,7 @@
 #include "hal_arch.h" /* the HAL's own inline helpers, found through the include path */
 
 /* Bumped whenever a function is added, removed or changes meaning. */
-#define HAL_API_VERSION 1
+#define HAL_API_VERSION 2
 
 /* ---- boot ---------------------------------------------------------------------------- */
 
@@ -95,6 +95,41 @@ void hal_timer_disarm(void);
  * Must not block, log or allocate.
  */
 void core_timer_irq(void);
+
+/* ---- execution contexts (fibers) ------------------------------------------------------- */
+
+/*
+ * struct hal_ctx is defined by each HAL in its hal_arch.h: what a switch saves (the stack
+ * pointer at least; callee-saved registers go on the context's own stack). The core embeds
+ * one per fiber and never looks inside. A zero-filled struct hal_ctx is a valid `from` for
+ * the first switch away from the boot stack.
+ */
+
+/*
+ * hal_ctx_init — core only, any interrupt state, never blocks. Prepares ctx so that the
+ * first hal_ctx_switch() to it calls entry(arg) on the stack [stack_base, stack_base +
+ * stack_size) (16-byte aligned, at least 4 KiB). entry must never return: a fiber ends by
+ * switching away for the last time.
+ */
+void hal_ctx_init(struct hal_ctx *ctx, void *stack_base, size_t stack_size,
+		  void (*entry)(void *arg), void *arg);
+
+/*
+ * hal_ctx_switch — the scheduler only, interrupts disabled. Saves the running context's
+ * callee-saved registers and stack pointer into `from` and resumes `to`; returns when some
+ * later switch resumes `from`. Hand-written assembly on every HAL. Hot path: no logging,
+ * no allocation, no interrupt-state change.
+ */
+void hal_ctx_switch(struct hal_ctx *from, struct hal_ctx *to);
+
+/*
+ * hal_stack_guard — core only, never blocks. on = 1: make the page-aligned PAGE_SIZE page
+ * at `page` (the lowest page of a fiber stack) fault on any access, so an overflow traps
+ * (and reaches core_kernel_fault with an address inside it); on = 0: make it ordinary
+ * memory again, before the stack is freed. Returns 0, or -RUMPK_ENOSYS where the HAL has no
+ * page protection (the core then relies on its stack canary alone).
+ */
+int hal_stack_guard(void *page, int on);
 
 /* ---- cpu ----------------------------------------------------------------------------- */
 
