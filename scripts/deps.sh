@@ -42,7 +42,8 @@ check_only=0
 [ "${1:-}" = "--check" ] && check_only=1
 
 missing=()
-installed=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${pkgs[@]}" 2>/dev/null |
+# dpkg-query exits 1 when it has never heard of a package: that is "missing", not an error.
+installed=$( (dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${pkgs[@]}" 2>/dev/null || true) |
   awk '$2 == "installed" { sub(/:.*/, "", $1); print $1 }')
 for p in "${pkgs[@]}"; do
   grep -qx "$p" <<<"$installed" || missing+=("$p")
