@@ -20,6 +20,8 @@
 #include "kutil.h"
 #include "mem.h"
 #include "param.h"
+#include "ring.h"
+#include "sched.h"
 #include "selftest.h"
 #include "timer.h"
 
@@ -99,12 +101,12 @@ static int stage_timer(const struct rumpk_boot_info *bi, char *why, size_t whyle
 
 	(void)bi;
 	timer_stats(&st0);
-	uint64_t want = st0.irqs + BOOT_TIMER_IRQS;
+	uint64_t want = st0.ticks + BOOT_TIMER_IRQS;
 	timer_tick_start(BOOT_TIMER_PERIOD_NS);
 	do {
 		hal_cpu_idle();
 		timer_stats(&st);
-	} while (st.irqs < want);
+	} while (st.ticks < want);
 	timer_tick_stop();
 	uint64_t t1 = hal_time_ns();
 	if (st.early != st0.early) {
@@ -120,11 +122,86 @@ static int stage_timer(const struct rumpk_boot_info *bi, char *why, size_t whyle
 	return 0;
 }
 
+static void probe_fiber(void *arg)
+{
+	*(int *)arg = 1;
+}
+
+/* Brings up the scheduler (the boot context becomes fiber 0, an idle fiber appears), then
+ * proves a fiber can be created, run on its own stack, exit and be reclaimed. */
+static int stage_scheduler(const struct rumpk_boot_info *bi, char *why, size_t whylen)
+{
+	struct sched_stats st0, st;
+	int ran = 0, err = sched_init();
+
+	(void)bi;
+	if (err) {
+		ksnprintf(why, whylen, "cannot create the idle fiber");
+		return err;
+	}
+	sched_stats(&st0);
+	if (!fiber_spawn("probe", probe_fiber, &ran, SCHED_PRIO_DEFAULT, &err)) {
+		ksnprintf(why, whylen, "cannot create a fiber");
+		return err;
+	}
+	fiber_yield(); /* same priority, queued first: the probe runs and exits */
+	sched_reap();
+	sched_stats(&st);
+	if (!ran || st.fibers != st0.fibers || st.reaped != st0.reaped + 1) {
+		ksnprintf(why, whylen, "probe fiber ran %d times, %llu fibers live (want %llu)", ran,
+			  (unsigned long long)st.fibers, (unsigned long long)st0.fibers);
+		return -RUMPK_EFAULT;
+	}
+	return 0;
+}
+
+/* A kernel ring round trip: packets out and back in order across a slot wrap, and its
+ * memory accounted back. */
+static int stage_rings(const struct rumpk_boot_info *bi, char *why, size_t whylen)
+{
+	struct rumpk_packet p, q;
+	int err = 0;
+	uint64_t slots0 = kring_slots_live();
+	struct kring *r = kring_create(8, &err);
+
+	(void)bi;
+	if (!r) {
+		ksnprintf(why, whylen, "cannot create a ring of 8 slots");
+		return err;
+	}
+	for (uint32_t round = 0; round < 3; round++) {
+		for (uint32_t i = 0; i < 5; i++) {
+			kmemset(&p, 0, sizeof(p));
+			p.kind = round;
+			p.arg = 0x1000ull * round + i;
+			p.id[15] = (uint8_t)i;
+			kring_send(r, &p);
+		}
+		for (uint32_t i = 0; i < 5; i++) {
+			kring_recv(r, &q);
+			if (q.kind != round || q.arg != 0x1000ull * round + i || q.id[15] != i) {
+				ksnprintf(why, whylen, "packet %u of round %u came back as arg %#llx", i,
+					  round, (unsigned long long)q.arg);
+				kring_destroy(r);
+				return -RUMPK_EFAULT;
+			}
+		}
+	}
+	kring_destroy(r);
+	if (kring_slots_live() != slots0) {
+		ksnprintf(why, whylen, "ring slots not given back");
+		return -RUMPK_EFAULT;
+	}
+	return 0;
+}
+
 static const struct stage stages[] = {
 	{ "console", stage_console },
 	{ "memory", stage_memory },
 	{ "traps", stage_traps },
 	{ "timer", stage_timer },
+	{ "scheduler", stage_scheduler },
+	{ "rings", stage_rings },
 };
 
 int boot_stage_count(void)
@@ -151,6 +228,11 @@ void core_halt(int code)
 
 void core_kernel_fault(const char *kind, uint64_t pc, uint64_t addr)
 {
+	struct fiber *f = sched_guard_owner(addr);
+	if (f)
+		kpanic("fiber %u (%s): kernel stack overflow (%s at pc %#llx, address %#llx in its "
+		       "guard page)",
+		       f->id, f->name, kind, (unsigned long long)pc, (unsigned long long)addr);
 	kpanic("kernel fault: %s at pc %#llx, address %#llx", kind, (unsigned long long)pc,
 	       (unsigned long long)addr);
 }

@@ -28,7 +28,7 @@
 #include "hal_arch.h" /* the HAL's own inline helpers, found through the include path */
 
 /* Bumped whenever a function is added, removed or changes meaning. */
-#define HAL_API_VERSION 2
+#define HAL_API_VERSION 3
 
 /* ---- boot ---------------------------------------------------------------------------- */
 
@@ -123,7 +123,21 @@ void hal_ctx_init(struct hal_ctx *ctx, void *stack_base, size_t stack_size,
 void hal_ctx_switch(struct hal_ctx *from, struct hal_ctx *to);
 
 /*
- * hal_stack_guard — core only, never blocks. on = 1: make the page-aligned PAGE_SIZE page
+ * hal_ctx_exit — the scheduler only, interrupts disabled. The last switch away from a
+ * context that will never run again (an exited fiber): like hal_ctx_switch but it never
+ * returns, and the HAL may drop per-context state on the way (hosted ASan: the fake stack).
+ */
+void hal_ctx_exit(struct hal_ctx *from, struct hal_ctx *to) __attribute__((noreturn));
+
+/*
+ * hal_ctx_release — core only, never blocks. Before the memory of a dead context's stack is
+ * reused: the HAL forgets what it kept about that stack (hosted ASan: its poisoned frames,
+ * which would otherwise fault the next user of the memory). A no-op on bare metal.
+ */
+void hal_ctx_release(struct hal_ctx *ctx);
+
+/*
+ * hal_stack_guard — core only, never blocks. on = 1: make the page-aligned 4 KiB page
  * at `page` (the lowest page of a fiber stack) fault on any access, so an overflow traps
  * (and reaches core_kernel_fault with an address inside it); on = 0: make it ordinary
  * memory again, before the stack is freed. Returns 0, or -RUMPK_ENOSYS where the HAL has no

@@ -415,16 +415,30 @@ void kmem_free(void *p)
 	M.st.live_objects--;
 	if (!s->on_list)
 		slab_link(s);
-	/* an empty slab goes back to the pages unless it is the only one of its class */
-	if (s->inuse == 0 && (s->next || s->prev)) {
+	if (s->inuse)
+		return;
+	/* an empty slab goes back to the pages unless it is the only one of its class, which
+	 * stays cached so one object allocated and freed in a loop does not churn a page */
+	if (s->next || s->prev) {
 		slab_unlink(s);
 		block_release(a, i, 0);
 	}
 }
 
+/* Counts empty slabs held on the partial lists. */
+static uint64_t cached_slabs(void)
+{
+	uint64_t n = 0;
+	for (int c = 0; c < SLAB_CLASSES; c++)
+		for (struct slab *s = M.partial[c]; s; s = s->next)
+			n += s->inuse == 0;
+	return n;
+}
+
 void mem_stats(struct mem_stats *out)
 {
 	*out = M.st;
+	out->cached_pages = cached_slabs();
 	out->largest_free_order = ~0ull;
 	for (int k = PAGE_MAX_ORDER; k >= 0; k--) {
 		if (M.free_list[k]) {

@@ -20,6 +20,7 @@
 struct mem_stats {
 	uint64_t total_pages;    /* pages under the allocator's management */
 	uint64_t free_pages;     /* of those, free now */
+	uint64_t cached_pages;   /* empty slab pages kept for reuse (one per size class at most) */
 	uint64_t live_objects;   /* kmem_alloc'ed and not yet freed */
 	uint64_t alloc_failures; /* requests that found no memory */
 	uint64_t largest_free_order; /* order of the largest free block (-1 as ~0 if none) */

@@ -18,6 +18,18 @@
 /* memory boot stage: RAM that must remain once kernel, initrd and device tree are set aside */
 #define MIN_FREE_RAM (4ull << 20)
 
+/* scheduler */
+#define SCHED_PRIOS 32               /* priority levels; the last is the idle fiber's */
+#define SCHED_PRIO_DEFAULT 16
+#define SCHED_SLICE_NS 10000000ull   /* 10 ms: a fiber's turn when others of its priority wait */
+#define FIBER_STACK_ORDER 2          /* 4 pages = 16 KiB, the lowest a guard page where possible */
+#define FIBER_CANARY 0x5354414b43414e59ull /* "YNACKATS": the lowest stack word */
+
+/* selftest=sched: packets ping-ponged between two fibers, and the sleeper's naps */
+#define SELFTEST_SCHED_PACKETS 100000
+#define SELFTEST_SCHED_NAPS 5
+#define SELFTEST_SCHED_NAP_NS 2000000ull
+
 #define RUMPK_VERSION_STRING "0.1.0"
 
 #endif /* RUMPK_PARAM_H */

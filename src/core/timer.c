@@ -1,50 +1,75 @@
 /*
- * timer.c — periodic tick over the HAL's one-shot timer.
+ * timer.c — the core's owner of the HAL's one-shot timer.
  *
- * Ownership: the tick state below is written by core_timer_irq() (interrupt context) and by
- * timer_tick_start/stop, which run with interrupts disabled, so one CPU never sees a torn
- * update. The handler counts, checks the deadline was honoured, re-arms from the previous
- * deadline (not from "now", so the period does not drift) and returns: no logging, no
- * allocation. Scheduler slices hook in here in a later issue.
+ * Two clients share it: a periodic tick (the timer boot stage and selftest=timer use it)
+ * and the scheduler (sleepers and time slices, sched_next_deadline()). timer_reprogram()
+ * arms the HAL for the earliest of their deadlines, or disarms it when nobody needs one, so
+ * an idle machine takes no interrupts.
+ *
+ * Ownership: the state below is written by core_timer_irq() (interrupt context) and by
+ * callers that run with interrupts disabled, so one CPU never sees a torn update. The
+ * handler counts, checks the interrupt was not early, advances the tick from its previous
+ * deadline (so the period does not drift), lets the scheduler wake sleepers, re-arms and
+ * returns: no logging, no allocation.
  */
 #include "timer.h"
 
 #include "hal.h"
+#include "sched.h"
 
 static struct {
-	uint64_t period_ns;  /* 0 when stopped */
-	uint64_t deadline;   /* the armed deadline */
+	uint64_t period_ns;  /* 0 when the periodic tick is stopped */
+	uint64_t deadline;   /* its next deadline */
+	uint64_t armed;      /* what the HAL timer is armed for; UINT64_MAX when disarmed */
 	struct timer_stats st;
-} tick;
+} tick = { .armed = UINT64_MAX };
+
+void timer_reprogram(void)
+{
+	uint64_t d = tick.period_ns ? tick.deadline : UINT64_MAX;
+	uint64_t s = sched_next_deadline();
+	if (s < d)
+		d = s;
+	if (d == tick.armed)
+		return;
+	tick.armed = d;
+	if (d == UINT64_MAX)
+		hal_timer_disarm();
+	else
+		hal_timer_arm(d);
+}
 
 void core_timer_irq(void)
 {
 	uint64_t now = hal_time_ns();
 
 	tick.st.irqs++;
-	if (now < tick.deadline)
+	if (now < tick.armed)
 		tick.st.early++;
-	else if (now - tick.deadline > tick.st.max_late_ns)
-		tick.st.max_late_ns = now - tick.deadline;
-	if (!tick.period_ns)
-		return;
-	tick.deadline += tick.period_ns;
-	if (tick.deadline <= now) /* fell behind (e.g. a stopped debugger): skip, don't storm */
-		tick.deadline = now + tick.period_ns;
-	hal_timer_arm(tick.deadline);
+	else if (now - tick.armed > tick.st.max_late_ns)
+		tick.st.max_late_ns = now - tick.armed;
+	tick.armed = UINT64_MAX; /* the HAL's one-shot has fired */
+	if (tick.period_ns && now >= tick.deadline) {
+		tick.st.ticks++;
+		tick.deadline += tick.period_ns;
+		if (tick.deadline <= now) /* fell behind (a stopped debugger): skip, don't storm */
+			tick.deadline = now + tick.period_ns;
+	}
+	sched_timer_irq(now);
+	timer_reprogram();
 }
 
 void timer_tick_start(uint64_t period_ns)
 {
 	tick.period_ns = period_ns;
 	tick.deadline = hal_time_ns() + period_ns;
-	hal_timer_arm(tick.deadline);
+	timer_reprogram();
 }
 
 void timer_tick_stop(void)
 {
 	tick.period_ns = 0;
-	hal_timer_disarm();
+	timer_reprogram();
 }
 
 void timer_stats(struct timer_stats *out)

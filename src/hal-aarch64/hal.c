@@ -184,6 +184,34 @@ void hal_timer_disarm(void)
 	isb();
 }
 
+/* ---- execution contexts (switch.S does the switching) ------------------------------ */
+
+_Static_assert(offsetof(struct hal_ctx, sp) == HAL_CTX_SP, "hal_ctx.sp (hal_arch.h)");
+_Static_assert(CTX_FRAME_SIZE % 16 == 0, "the saved frame keeps sp 16-byte aligned");
+
+/* Builds, at the 16-byte aligned top of the stack, the frame switch.S would have saved, so
+ * the first switch to ctx "returns" into hal_aarch64_ctx_start, which calls entry(arg). */
+void hal_ctx_init(struct hal_ctx *ctx, void *stack_base, size_t stack_size,
+		  void (*entry)(void *arg), void *arg)
+{
+	uintptr_t top = ((uintptr_t)stack_base + stack_size) & ~(uintptr_t)15;
+	uint64_t *frame = (uint64_t *)(top - CTX_FRAME_SIZE);
+
+	for (unsigned i = 0; i < CTX_FRAME_SIZE / 8; i++)
+		frame[i] = 0; /* the frame pointer among them: frame chains end here */
+	frame[CTX_F_X(30) / 8] = (uint64_t)(uintptr_t)hal_aarch64_ctx_start;
+	frame[CTX_F_X(19) / 8] = (uint64_t)(uintptr_t)entry;
+	frame[CTX_F_X(20) / 8] = (uint64_t)(uintptr_t)arg;
+	ctx->sp = frame;
+}
+
+/* No per-page protection on this port yet (mmu.c maps RAM in 1 GiB blocks): the core
+ * relies on its stack canary. */
+int hal_stack_guard(void *page, int on)
+{
+	return -RUMPK_ENOSYS;
+}
+
 /* ---- cpu ---------------------------------------------------------------------------- */
 
 /* The state is DAIF's I bit: nonzero = interrupts were masked. */

@@ -21,6 +21,12 @@ static inline void hal_cpu_relax(void)
 {
 	__asm__ volatile("yield");
 }
+
+/* struct hal_ctx — a suspended execution context: its stack pointer; x19-x30 are in a
+ * frame on its own stack (switch.S). All zero is a valid `from`. */
+struct hal_ctx {
+	void *sp;
+};
 #endif
 
 /* ---- HAL-internal ----------------------------------------------------------------------- */
@@ -81,6 +87,13 @@ static inline void hal_cpu_relax(void)
 /* Boot stack: core_main needs at least 16 KiB (hal.h); traps nest on it too for now. */
 #define BOOT_STACK_SIZE (16 * 1024)
 
+/* struct hal_ctx offset, and the frame switch.S keeps at ctx->sp (hal_ctx_init in hal.c
+ * builds one for a new context): x19..x28, x29 (fp), x30 (lr); 12 doublewords = 96 bytes,
+ * so sp stays 16-byte aligned. */
+#define HAL_CTX_SP 0
+#define CTX_F_X(n) (((n) - 19) * 8) /* n = 19..30 */
+#define CTX_FRAME_SIZE (12 * 8)
+
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
@@ -122,6 +135,7 @@ void hal_aarch64_gic_init(void);            /* gic.c, from hal_trap_init() */
 void hal_aarch64_gic_irq(void);             /* gic.c, from trap.c on an IRQ exception */
 extern volatile uint64_t hal_aarch64_irq_count; /* trap.c: IRQ exceptions taken */
 extern volatile int hal_aarch64_halting;    /* hal.c: set just before the semihosting exit */
+void hal_aarch64_ctx_start(void);           /* switch.S: a new context's first "return address" */
 #endif
 
 #endif /* RUMPK_HAL_ARCH_H */

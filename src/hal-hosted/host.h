@@ -34,11 +34,15 @@ int host_trap_probe(void);
 
 /* memory, entropy, exit */
 void *host_ram_alloc(uint64_t size); /* zeroed, page aligned; NULL on failure */
+/* Makes [page, page + len) (page aligned) accessible (read/write) or not (any touch
+ * raises SIGSEGV). Returns 0, or -1 if mprotect refused. */
+int host_page_protect(void *page, uint64_t len, bool accessible);
 void host_entropy(uint8_t *buf, size_t len);
 void host_exit(int code) __attribute__((noreturn));
 void host_die(const char *msg) __attribute__((noreturn)); /* set-up failed before boot */
 
-/* top callbacks (implemented in hal.c, called from signal handlers) */
+/* top callbacks (implemented in hal.c, or by the unit tests' fake HAL; called from signal
+ * handlers) */
 void hosted_timer_signal(void);
 void hosted_kernel_fault(const char *kind, uint64_t pc, uint64_t addr) __attribute__((noreturn));
 

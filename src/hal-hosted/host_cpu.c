@@ -5,7 +5,13 @@
  * interrupt and goes to the top (hosted_timer_signal). SIGILL, SIGSEGV, SIGBUS and SIGFPE in
  * kernel code are kernel faults, except the one ud2 of the trap probe, which the SIGILL
  * handler recognises by its address and steps over. User code (a later issue) gets its
- * own path; until then every fault is the kernel's.
+ * own path; until then every fault is the kernel's. That includes a touch of a fiber's
+ * guard page (host_page_protect): the faulting stack is unusable, which is why handlers
+ * run on the alternate stack (SA_ONSTACK), and si_addr lands inside the guard page.
+ *
+ * Part of rumpk_hal_hosted_cpu, which the unit tests' fake HAL links too: there the two
+ * calls up (hosted_timer_signal, hosted_kernel_fault) go to fake_hal.c, and the handlers
+ * are installed only by tests that ask (fake_host_traps).
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -103,6 +109,11 @@ void *host_ram_alloc(uint64_t size)
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		       -1, 0);
 	return p == MAP_FAILED ? NULL : p;
+}
+
+int host_page_protect(void *page, uint64_t len, bool accessible)
+{
+	return mprotect(page, len, accessible ? PROT_READ | PROT_WRITE : PROT_NONE) == 0 ? 0 : -1;
 }
 
 void host_entropy(uint8_t *buf, size_t len)

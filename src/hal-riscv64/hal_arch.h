@@ -20,6 +20,12 @@ static inline void hal_cpu_relax(void)
 {
 	__asm__ volatile(".insn i 0x0f, 0, x0, x0, 0x010");
 }
+
+/* struct hal_ctx — a suspended execution context: its stack pointer; ra and s0-s11 are in
+ * a frame on its own stack (switch.S). All zero is a valid `from`. */
+struct hal_ctx {
+	void *sp;
+};
 #endif
 
 /* ---- HAL-internal ----------------------------------------------------------------------- */
@@ -42,6 +48,14 @@ static inline void hal_cpu_relax(void)
 
 /* Boot stack: core_main needs at least 16 KiB (hal.h); traps nest on it too for now. */
 #define BOOT_STACK_SIZE (16 * 1024)
+
+/* struct hal_ctx offset, and the frame switch.S keeps at ctx->sp (hal_ctx_init in hal.c
+ * builds one for a new context): ra, then s0..s11; 13 doublewords padded to 112 bytes so
+ * sp stays 16-byte aligned. */
+#define HAL_CTX_SP 0
+#define CTX_F_RA 0
+#define CTX_F_S(n) (((n) + 1) * 8)
+#define CTX_FRAME_SIZE (14 * 8)
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -77,6 +91,7 @@ void hal_riscv64_trap_vector(void);      /* entry.S: stvec target, saves a frame
 void hal_riscv64_trap_install(void);     /* trap.c: points stvec at the vector */
 void hal_riscv64_sbi_set_timer(uint64_t ticks); /* hal.c */
 void hal_riscv64_uart_init(uintptr_t base, uint32_t clock_hz); /* uart.c */
+void hal_riscv64_ctx_start(void); /* switch.S: a new context's first "return address" */
 #endif
 
 #endif /* RUMPK_HAL_ARCH_H */

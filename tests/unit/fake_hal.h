@@ -1,6 +1,8 @@
 /*
  * fake_hal.h — a deterministic HAL for unit tests: the console is a buffer, time moves only
  * when a test or hal_cpu_idle() moves it, and hal_halt() jumps back into the test.
+ * Execution contexts and stack guard pages are not faked: they are the hosted HAL's real
+ * code (library rumpk_hal_hosted_cpu: switch.S, hal_ctx.c, host_cpu.c).
  */
 #ifndef RUMPK_FAKE_HAL_H
 #define RUMPK_FAKE_HAL_H
@@ -27,6 +29,9 @@ struct fake_hal {
 	int halted;              /* hal_halt was called */
 	int halt_code;           /* the clamped code */
 	jmp_buf *halt_jmp;       /* where hal_halt jumps; NULL aborts the test */
+	void (*on_halt)(void);   /* if set, hal_halt calls it first (halted/halt_code set):
+				  * for halts inside a signal handler, which should end the
+				  * forked test process rather than jump out of the handler */
 };
 
 extern struct fake_hal fake;
@@ -41,6 +46,15 @@ void *fake_ram(void);
 
 /* A valid boot info: FAKE_RAM_SIZE of fake_ram(), a 1 MiB kernel at 2 MiB, `cmdline`. */
 void fake_boot_info(struct rumpk_boot_info *bi, const char *cmdline);
+
+/* Installs the hosted HAL's real trap handlers (host_cpu.c: SIGSEGV, SIGBUS, SIGILL and
+ * SIGFPE on an alternate signal stack become core_kernel_fault()). Off by default, so a
+ * crash in an ordinary test stays a crash that Check reports. */
+void fake_host_traps(void);
+
+/* What a real timer interrupt would do while a fiber computes: if the armed deadline has
+ * passed (fake.now_ns moved on), disarm and call core_timer_irq(). Returns 1 if it fired. */
+int fake_fire_timer_if_due(void);
 
 /* Runs core_main(bi) until hal_halt(); returns the exit code. */
 int fake_run_core(const struct rumpk_boot_info *bi);

@@ -14,10 +14,12 @@
 
 static const char *const expected_ok =
 	"rumpk " RUMPK_VERSION_STRING " on fake\n"
-	"[stage 01/04] console ok\n"
-	"[stage 02/04] memory ok\n"
-	"[stage 03/04] traps ok\n"
-	"[stage 04/04] timer ok\n"
+	"[stage 01/06] console ok\n"
+	"[stage 02/06] memory ok\n"
+	"[stage 03/06] traps ok\n"
+	"[stage 04/06] timer ok\n"
+	"[stage 05/06] scheduler ok\n"
+	"[stage 06/06] rings ok\n"
 	"halted, code 0\n";
 
 START_TEST(default_boot_prints_every_stage)
@@ -27,9 +29,10 @@ START_TEST(default_boot_prints_every_stage)
 	fake_boot_info(&bi, "");
 	ck_assert_int_eq(fake_run_core(&bi), 0);
 	ck_assert_str_eq(fake.console, expected_ok);
-	ck_assert_int_eq(boot_stage_count(), 4);
+	ck_assert_int_eq(boot_stage_count(), 6);
 	ck_assert_str_eq(boot_stage_name(0), "console");
-	ck_assert_ptr_null(boot_stage_name(4));
+	ck_assert_str_eq(boot_stage_name(5), "rings");
+	ck_assert_ptr_null(boot_stage_name(6));
 	ck_assert_ptr_null(boot_stage_name(-1));
 }
 END_TEST
@@ -39,8 +42,8 @@ START_TEST(timer_stage_waits_for_three_interrupts)
 	struct rumpk_boot_info bi;
 	struct timer_stats st;
 	fake_reset();
-	fake_boot_info(&bi, "");
-	fake_run_core(&bi);
+	fake_boot_info(&bi, "failstage=scheduler"); /* stop right after the timer stage */
+	ck_assert_int_eq(fake_run_core(&bi), 5);
 	timer_stats(&st);
 	ck_assert_uint_eq(st.irqs, BOOT_TIMER_IRQS);
 	ck_assert_uint_eq(fake.idles, BOOT_TIMER_IRQS);
@@ -57,7 +60,7 @@ START_TEST(early_interrupt_fails_timer_stage)
 	fake.irq_skew_ns = -1000;
 	fake_boot_info(&bi, "");
 	ck_assert_int_eq(fake_run_core(&bi), 4);
-	ck_assert_ptr_nonnull(strstr(fake.console, "[stage 04/04] timer FAIL: 3 interrupts arrived "
+	ck_assert_ptr_nonnull(strstr(fake.console, "[stage 04/06] timer FAIL: 3 interrupts arrived "
 						   "before their deadline (ERANGE)\nhalted, code 4\n"));
 }
 END_TEST
@@ -83,7 +86,7 @@ START_TEST(trap_failure_stops_at_stage_3)
 	fake.trap_init_result = -RUMPK_EFAULT;
 	fake_boot_info(&bi, "");
 	ck_assert_int_eq(fake_run_core(&bi), 3);
-	ck_assert_ptr_nonnull(strstr(fake.console, "[stage 02/04] memory ok\n[stage 03/04] traps "
+	ck_assert_ptr_nonnull(strstr(fake.console, "[stage 02/06] memory ok\n[stage 03/06] traps "
 						   "FAIL: the probe breakpoint trap did not come "
 						   "back (EFAULT)\nhalted, code 3\n"));
 	ck_assert_ptr_null(strstr(fake.console, "timer"));
@@ -93,7 +96,8 @@ END_TEST
 /* one core_main per test: Check forks each, so the allocator starts fresh every time */
 START_TEST(failstage_forces_each_stage)
 {
-	static const char *const names[] = { "console", "memory", "traps", "timer" };
+	static const char *const names[] = { "console", "memory", "traps", "timer", "scheduler",
+					     "rings" };
 	struct rumpk_boot_info bi;
 	char cmd[64], want[128];
 	fake_reset();
@@ -101,7 +105,7 @@ START_TEST(failstage_forces_each_stage)
 	fake_boot_info(&bi, cmd);
 	ck_assert_int_eq(fake_run_core(&bi), _i + 1);
 	snprintf(want, sizeof(want),
-		 "[stage %02d/04] %s FAIL: forced by failstage=%s (EINVAL)\nhalted, code %d\n", _i + 1,
+		 "[stage %02d/06] %s FAIL: forced by failstage=%s (EINVAL)\nhalted, code %d\n", _i + 1,
 		 names[_i], names[_i], _i + 1);
 	ck_assert_ptr_nonnull(strstr(fake.console, want));
 }
@@ -161,7 +165,7 @@ START_TEST(selftest_timer_runs_when_asked)
 	fake_reset();
 	fake_boot_info(&bi, "selftest=timer");
 	ck_assert_int_eq(fake_run_core(&bi), 0);
-	ck_assert_ptr_nonnull(strstr(fake.console, "[stage 04/04] timer ok\n"
+	ck_assert_ptr_nonnull(strstr(fake.console, "[stage 06/06] rings ok\n"
 						   "[selftest] timer ok: 100 ticks, 0 early\n"
 						   "halted, code 0\n"));
 	ck_assert_uint_eq(fake.idles, BOOT_TIMER_IRQS + SELFTEST_TIMER_TICKS);
@@ -185,7 +189,7 @@ START_TEST(selftest_unknown_name_halts_100)
 	fake_boot_info(&bi, "selftest=timer,nosuch");
 	ck_assert_int_eq(fake_run_core(&bi), SELFTEST_EXIT_CODE);
 	ck_assert_ptr_nonnull(strstr(fake.console, "[selftest] FAIL: unknown self-test 'nosuch' "
-						   "(known: timer)\nhalted, code 100\n"));
+						   "(known: timer sched)\nhalted, code 100\n"));
 	ck_assert_ptr_null(strstr(fake.console, "[selftest] timer ok")); /* nothing ran */
 }
 END_TEST
@@ -199,7 +203,7 @@ START_TEST(selftest_failure_halts_100)
 	fake.irq_skew_ns = -1000;
 	fake.skew_after_idles = BOOT_TIMER_IRQS;
 	ck_assert_int_eq(fake_run_core(&bi), SELFTEST_EXIT_CODE);
-	ck_assert_ptr_nonnull(strstr(fake.console, "[stage 04/04] timer ok\n[selftest] timer FAIL: "
+	ck_assert_ptr_nonnull(strstr(fake.console, "[stage 06/06] rings ok\n[selftest] timer FAIL: "
 						   "100 of 100 ticks arrived before their "
 						   "deadline (ERANGE)\nhalted, code 100\n"));
 }
@@ -247,7 +251,7 @@ int main(void)
 	tcase_add_test(tc, early_interrupt_fails_timer_stage);
 	tcase_add_test(tc, late_interrupts_are_fine);
 	tcase_add_test(tc, trap_failure_stops_at_stage_3);
-	tcase_add_loop_test(tc, failstage_forces_each_stage, 0, 4);
+	tcase_add_loop_test(tc, failstage_forces_each_stage, 0, 6);
 	tcase_add_test(tc, unknown_failstage_is_ignored);
 	tcase_add_loop_test(tc, memory_stage_refuses_bad_boot_info, 0, 8);
 	tcase_add_test(tc, selftest_timer_runs_when_asked);

@@ -1,0 +1,500 @@
+/*
+ * sched.c — the O(1) priority scheduler, fiber lifecycle, sleeping and wait queues.
+ *
+ * Per CPU (struct sched_cpu): the current fiber, one FIFO run queue per priority with a
+ * bitmap of the non-empty ones (pick = count trailing zeros), a pairing heap of sleepers
+ * ordered by wake-up time, and the list of exited fibers not yet reclaimed.
+ *
+ * Invariants, all guarded by "interrupts disabled" (one CPU, kernel never preempted):
+ *   - the current fiber is on no queue; every other fiber is on exactly one of: a run
+ *     queue (RUNNABLE), the sleep heap (SLEEPING), a wait queue (WAITING), the zombie list;
+ *   - the idle fiber is the only one at priority SCHED_PRIOS - 1 and is always runnable or
+ *     current, so a pick never comes back empty;
+ *   - a switch never allocates or frees: exited fibers are reclaimed by the idle fiber and
+ *     by fiber_spawn, never on the switch path; the only per-switch check is the canary.
+ *
+ * Time: sleepers and time slices share the HAL's one-shot timer through timer.c, which asks
+ * sched_next_deadline(). The slice tick runs only while some fiber other than the current
+ * one is runnable, so an idle or single-fiber system takes no timer interrupts at all.
+ */
+#include "sched.h"
+
+#include "kprintf.h"
+#include "kutil.h"
+#include "mem.h"
+#include "timer.h"
+
+#define IDLE_PRIO (SCHED_PRIOS - 1)
+/* A fiber found current at two consecutive slice ticks has had at least one tick period
+ * and at most two: its slice is SCHED_SLICE_NS give or take a half. */
+#define SLICE_TICK_NS (SCHED_SLICE_NS / 2)
+#define IDLE_BIT (1u << IDLE_PRIO)
+_Static_assert(SCHED_PRIOS <= 32, "the ready bitmap is 32 bits");
+
+struct sched_cpu {
+	struct fiber *current;
+	struct fiber *idle;
+	uint32_t ready; /* bit p: runq[p] is not empty */
+	struct {
+		struct fiber *head, *tail;
+	} runq[SCHED_PRIOS];
+	struct fiber *sleepers;    /* pairing heap root: the earliest wake_at */
+	struct fiber *zombies;     /* exited, linked through next */
+	uint64_t tick_deadline;    /* next slice tick, 0 when none is armed */
+	struct fiber *tick_owner;  /* current at the previous tick */
+	int need_resched;
+	struct sched_stats st;
+};
+
+static struct sched_cpu cpu0;
+static struct fiber boot_fiber;
+static struct fiber *all_fibers;
+static uint32_t next_id;
+
+static struct sched_cpu *this_cpu(void)
+{
+	return &cpu0;
+}
+
+/* ---- run queues ------------------------------------------------------------------------ */
+
+/* Starts the slice tick if it is not running. Rare: once per busy period, not per switch. */
+static void slice_tick_arm(struct sched_cpu *c)
+{
+	if (c->tick_deadline)
+		return;
+	c->tick_deadline = hal_time_ns() + SLICE_TICK_NS;
+	c->tick_owner = 0;
+	timer_reprogram();
+}
+
+static void rq_push(struct sched_cpu *c, struct fiber *f)
+{
+	f->state = FIBER_RUNNABLE;
+	f->next = 0;
+	f->prev = c->runq[f->prio].tail;
+	if (f->prev)
+		f->prev->next = f;
+	else
+		c->runq[f->prio].head = f;
+	c->runq[f->prio].tail = f;
+	c->ready |= 1u << f->prio;
+	struct fiber *cur = c->current;
+	if (!cur || cur == f)
+		return;
+	if (f->prio < cur->prio)
+		c->need_resched = 1;
+	else if (f->prio == cur->prio)
+		slice_tick_arm(c); /* a peer now waits for the current fiber: count its slice */
+}
+
+static struct fiber *rq_pop_best(struct sched_cpu *c)
+{
+	unsigned p = (unsigned)__builtin_ctz(c->ready); /* idle keeps ready != 0 */
+	struct fiber *f = c->runq[p].head;
+	c->runq[p].head = f->next;
+	if (f->next)
+		f->next->prev = 0;
+	else {
+		c->runq[p].tail = 0;
+		c->ready &= ~(1u << p);
+	}
+	f->next = f->prev = 0;
+	return f;
+}
+
+/* ---- sleep heap (pairing heap, keyed by wake_at) --------------------------------------- */
+
+static struct fiber *heap_meld(struct fiber *a, struct fiber *b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	if (b->wake_at < a->wake_at) {
+		struct fiber *t = a;
+		a = b;
+		b = t;
+	}
+	b->hnext = a->hchild;
+	a->hchild = b;
+	return a;
+}
+
+/* The classic two-pass merge of a root's children, iteratively (no recursion on a kernel
+ * stack, whatever the number of sleepers). */
+static struct fiber *heap_merge_pairs(struct fiber *first)
+{
+	struct fiber *acc = 0, *res = 0;
+	while (first) {
+		struct fiber *a = first, *b = a->hnext;
+		if (!b) {
+			a->hnext = acc;
+			acc = a;
+			break;
+		}
+		first = b->hnext;
+		a->hnext = b->hnext = 0;
+		struct fiber *m = heap_meld(a, b);
+		m->hnext = acc;
+		acc = m;
+	}
+	while (acc) {
+		struct fiber *n = acc->hnext;
+		acc->hnext = 0;
+		res = heap_meld(acc, res);
+		acc = n;
+	}
+	return res;
+}
+
+static struct fiber *heap_pop(struct sched_cpu *c)
+{
+	struct fiber *f = c->sleepers;
+	c->sleepers = heap_merge_pairs(f->hchild);
+	f->hchild = f->hnext = 0;
+	return f;
+}
+
+/* ---- switching ------------------------------------------------------------------------- */
+
+static void check_canary(const struct fiber *f)
+{
+	if (f->canary && *f->canary != FIBER_CANARY)
+		kpanic("fiber %u (%s): kernel stack overflow: the canary at %p was overwritten",
+		       f->id, f->name, (void *)f->canary);
+}
+
+/* Makes the most urgent runnable fiber current and returns it (the caller's fiber itself if
+ * it is still the most urgent). The caller has put the current fiber where it belongs (run
+ * queue, heap, wait queue or zombie list) and switches if the answer is another fiber.
+ * Interrupts disabled. */
+static struct fiber *take_next(struct sched_cpu *c)
+{
+	struct fiber *prev = c->current;
+	struct fiber *next = rq_pop_best(c);
+
+	c->need_resched = 0;
+	next->state = FIBER_RUNNING;
+	if (next != prev) {
+		check_canary(prev);
+		c->current = next;
+		c->tick_owner = 0; /* its slice starts at the next tick */
+		next->switches_in++;
+		c->st.switches++;
+		if (!c->tick_deadline && (c->ready & (1u << next->prio)) && next != c->idle)
+			slice_tick_arm(c);
+	}
+	return next;
+}
+
+static void switch_to_next(struct sched_cpu *c)
+{
+	struct fiber *prev = c->current;
+	struct fiber *next = take_next(c);
+	if (next != prev)
+		hal_ctx_switch(&prev->ctx, &next->ctx);
+}
+
+struct fiber *sched_current(void)
+{
+	return this_cpu()->current;
+}
+
+void fiber_yield(void)
+{
+	struct sched_cpu *c = this_cpu();
+	hal_irq_state_t s = hal_irq_save();
+	/* anyone at our priority or more urgent? (bits 0..prio) */
+	uint32_t mask = c->current->prio >= 31 ? ~0u : (2u << c->current->prio) - 1;
+	if (c->ready & mask) {
+		rq_push(c, c->current);
+		switch_to_next(c);
+	}
+	hal_irq_restore(s);
+}
+
+int sched_need_resched(void)
+{
+	return this_cpu()->need_resched;
+}
+
+void fiber_yield_if_needed(void)
+{
+	if (this_cpu()->need_resched)
+		fiber_yield();
+}
+
+void sched_sleep_until(uint64_t deadline_ns)
+{
+	struct sched_cpu *c = this_cpu();
+	hal_irq_state_t s = hal_irq_save();
+	if (hal_time_ns() < deadline_ns) {
+		struct fiber *f = c->current;
+		f->state = FIBER_SLEEPING;
+		f->wake_at = deadline_ns;
+		f->hchild = f->hnext = 0;
+		c->sleepers = heap_meld(c->sleepers, f);
+		if (c->sleepers == f)
+			timer_reprogram();
+		switch_to_next(c);
+	}
+	hal_irq_restore(s);
+}
+
+void waitq_init(struct waitq *wq)
+{
+	wq->head = wq->tail = 0;
+}
+
+void sched_wait(struct waitq *wq)
+{
+	struct sched_cpu *c = this_cpu();
+	hal_irq_state_t s = hal_irq_save();
+	struct fiber *f = c->current;
+	f->state = FIBER_WAITING;
+	f->next = 0;
+	f->prev = wq->tail;
+	if (wq->tail)
+		wq->tail->next = f;
+	else
+		wq->head = f;
+	wq->tail = f;
+	switch_to_next(c);
+	hal_irq_restore(s);
+}
+
+int sched_wake_one(struct waitq *wq)
+{
+	struct fiber *f = wq->head;
+	if (!f)
+		return 0;
+	hal_irq_state_t s = hal_irq_save();
+	f = wq->head;
+	int n = 0;
+	if (f) {
+		wq->head = f->next;
+		if (wq->head)
+			wq->head->prev = 0;
+		else
+			wq->tail = 0;
+		rq_push(this_cpu(), f);
+		n = 1;
+	}
+	hal_irq_restore(s);
+	return n;
+}
+
+int sched_wake_all(struct waitq *wq)
+{
+	int n = 0;
+	while (sched_wake_one(wq))
+		n++;
+	return n;
+}
+
+void completion_init(struct completion *cm, uint32_t count)
+{
+	waitq_init(&cm->wq);
+	cm->count = count;
+}
+
+void completion_signal(struct completion *cm)
+{
+	hal_irq_state_t s = hal_irq_save();
+	if (cm->count && --cm->count == 0)
+		sched_wake_all(&cm->wq);
+	hal_irq_restore(s);
+}
+
+void completion_wait(struct completion *cm)
+{
+	hal_irq_state_t s = hal_irq_save();
+	while (cm->count)
+		sched_wait(&cm->wq);
+	hal_irq_restore(s);
+}
+
+/* ---- time ------------------------------------------------------------------------------ */
+
+void sched_timer_irq(uint64_t now)
+{
+	struct sched_cpu *c = this_cpu();
+	if (!c->current)
+		return; /* the scheduler is not up yet (early boot stages) */
+	while (c->sleepers && c->sleepers->wake_at <= now)
+		rq_push(c, heap_pop(c));
+	if (c->tick_deadline && now >= c->tick_deadline) {
+		struct fiber *cur = c->current;
+		if (cur == c->tick_owner && (c->ready & (1u << cur->prio))) {
+			c->need_resched = 1; /* ran a whole slice while a peer waited */
+			c->st.slices++;
+		}
+		c->tick_owner = cur;
+		c->tick_deadline = (c->ready & (1u << cur->prio)) && cur != c->idle ? now + SLICE_TICK_NS : 0;
+	}
+}
+
+uint64_t sched_next_deadline(void)
+{
+	struct sched_cpu *c = this_cpu();
+	uint64_t d = c->sleepers ? c->sleepers->wake_at : UINT64_MAX;
+	if (c->tick_deadline && c->tick_deadline < d)
+		d = c->tick_deadline;
+	return d;
+}
+
+/* ---- lifecycle ------------------------------------------------------------------------- */
+
+/* Frees the stacks and structs of exited fibers. Never called on the switch path. */
+static void reap(struct sched_cpu *c)
+{
+	while (c->zombies) {
+		struct fiber *z = c->zombies;
+		c->zombies = z->next;
+		for (struct fiber **pp = &all_fibers; *pp; pp = &(*pp)->all_next) {
+			if (*pp == z) {
+				*pp = z->all_next;
+				break;
+			}
+		}
+		hal_ctx_release(&z->ctx);
+		if (z->guarded)
+			hal_stack_guard(z->stack, 0);
+		page_free(z->stack, z->stack_order);
+		kmem_free(z);
+		c->st.fibers--;
+		c->st.reaped++;
+	}
+}
+
+static void fiber_entry(void *arg)
+{
+	struct fiber *f = arg;
+	hal_irq_enable();
+	f->fn(f->arg);
+	sched_exit();
+}
+
+void sched_exit(void)
+{
+	struct sched_cpu *c = this_cpu();
+	hal_irq_save();
+	struct fiber *f = c->current;
+	if (f == &boot_fiber || f == c->idle)
+		kpanic("sched_exit: fiber %u (%s) may not exit", f->id, f->name);
+	f->state = FIBER_ZOMBIE;
+	f->next = c->zombies;
+	c->zombies = f;
+	hal_ctx_exit(&f->ctx, &take_next(c)->ctx);
+}
+
+static struct fiber *spawn(const char *name, void (*fn)(void *), void *arg, unsigned prio, int *err)
+{
+	struct sched_cpu *c = this_cpu();
+	struct fiber *f = kmem_alloc(sizeof(*f));
+	void *stack = page_alloc(FIBER_STACK_ORDER);
+	if (!f || !stack) {
+		kmem_free(f);
+		page_free(stack, FIBER_STACK_ORDER);
+		*err = -RUMPK_ENOMEM;
+		return 0;
+	}
+	size_t size = PAGE_SIZE << FIBER_STACK_ORDER;
+	f->stack = stack;
+	f->stack_order = FIBER_STACK_ORDER;
+	f->guarded = hal_stack_guard(stack, 1) == 0;
+	char *lo = (char *)stack + (f->guarded ? PAGE_SIZE : 0);
+	f->canary = (uint64_t *)lo;
+	*f->canary = FIBER_CANARY;
+	/* the HAL gets the stack above the canary, keeping 16-byte alignment */
+	hal_ctx_init(&f->ctx, lo + 16, size - (size_t)(lo + 16 - (char *)stack), fiber_entry, f);
+	f->id = ++next_id;
+	f->prio = (uint8_t)prio;
+	f->fn = fn;
+	f->arg = arg;
+	f->name = name ? name : "fiber";
+	f->all_next = all_fibers;
+	all_fibers = f;
+	c->st.fibers++;
+	c->st.spawned++;
+	rq_push(c, f);
+	return f;
+}
+
+struct fiber *fiber_spawn(const char *name, void (*fn)(void *), void *arg, unsigned prio, int *err)
+{
+	int dummy;
+	if (!err)
+		err = &dummy;
+	if (!fn || prio >= IDLE_PRIO) {
+		*err = -RUMPK_EINVAL;
+		return 0;
+	}
+	hal_irq_state_t s = hal_irq_save();
+	reap(this_cpu());
+	struct fiber *f = spawn(name, fn, arg, prio, err);
+	hal_irq_restore(s);
+	return f;
+}
+
+/* The lowest-priority fiber: reclaims exited fibers, then either hands the CPU to whoever
+ * became runnable or sleeps in hal_cpu_idle() until an interrupt. Never busy-waits. */
+static void idle_main(void *arg)
+{
+	struct sched_cpu *c = arg;
+	for (;;) {
+		hal_irq_state_t s = hal_irq_save();
+		reap(c);
+		if (c->ready & ~IDLE_BIT) {
+			rq_push(c, c->current);
+			switch_to_next(c);
+		} else {
+			c->st.idles++;
+			hal_cpu_idle();
+		}
+		hal_irq_restore(s);
+	}
+}
+
+int sched_init(void)
+{
+	struct sched_cpu *c = this_cpu();
+	int err = 0;
+	hal_irq_state_t s = hal_irq_save();
+
+	boot_fiber.state = FIBER_RUNNING;
+	boot_fiber.prio = SCHED_PRIO_DEFAULT;
+	boot_fiber.name = "boot";
+	boot_fiber.all_next = all_fibers;
+	all_fibers = &boot_fiber;
+	c->st.fibers = 1;
+	c->current = &boot_fiber;
+	c->idle = spawn("idle", idle_main, c, IDLE_PRIO, &err);
+	hal_irq_restore(s);
+	return c->idle ? 0 : err;
+}
+
+void sched_reap(void)
+{
+	hal_irq_state_t s = hal_irq_save();
+	reap(this_cpu());
+	hal_irq_restore(s);
+}
+
+void sched_stats(struct sched_stats *out)
+{
+	hal_irq_state_t s = hal_irq_save();
+	*out = this_cpu()->st;
+	hal_irq_restore(s);
+}
+
+struct fiber *sched_guard_owner(uint64_t addr)
+{
+	for (struct fiber *f = all_fibers; f; f = f->all_next) {
+		uint64_t lo = (uint64_t)(uintptr_t)f->stack;
+		if (f->stack && addr >= lo && addr < lo + (f->guarded ? PAGE_SIZE : 0) + 16)
+			return f;
+	}
+	return 0;
+}

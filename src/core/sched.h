@@ -1,0 +1,128 @@
+/*
+ * sched.h — fibers and the LWKT-style scheduler.
+ *
+ * A fiber is a kernel thread of control with its own stack. One O(1) priority scheduler
+ * per CPU (one CPU today; everything per-CPU lives in struct sched_cpu so a second one is a
+ * second instance, not a rewrite) runs them: a FIFO run queue per priority and a bitmap of
+ * the non-empty ones, so picking the next fiber is one count-trailing-zeros, whatever the
+ * number of fibers.
+ *
+ * Kernel code is never preempted: fibers run with interrupts enabled, an interrupt only
+ * moves fibers between queues and sets need_resched, and a switch happens only where a fiber
+ * blocks, yields, sleeps or exits. Every function here may be called with interrupts in any
+ * state from fiber context, and restores that state; none may be called from an interrupt
+ * handler except sched_timer_irq() and the wake functions.
+ */
+#ifndef RUMPK_SCHED_H
+#define RUMPK_SCHED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hal.h"
+#include "param.h"
+
+enum fiber_state {
+	FIBER_RUNNABLE = 1, /* on a run queue */
+	FIBER_RUNNING,      /* the CPU's current fiber */
+	FIBER_SLEEPING,     /* in the sleep heap until wake_at */
+	FIBER_WAITING,      /* on a wait queue */
+	FIBER_ZOMBIE,       /* exited; its stack is freed by the next fiber to run */
+};
+
+struct fiber;
+
+/* A wait queue: fibers blocked until someone calls sched_wake_one/all on it. */
+struct waitq {
+	struct fiber *head, *tail;
+};
+
+struct fiber {
+	struct hal_ctx ctx;           /* the HAL's saved state: first, touched on every switch */
+	struct fiber *next, *prev;    /* run queue or wait queue links */
+	struct fiber *hchild, *hnext; /* sleep heap links (pairing heap) */
+	uint64_t wake_at;             /* FIBER_SLEEPING: wake no earlier than this */
+	uint64_t slice_start;         /* when it last got the CPU */
+	uint64_t *canary;             /* lowest word of the usable stack */
+	void *stack;                  /* the stack block (NULL for the boot fiber) */
+	unsigned stack_order;         /* its page order */
+	int guarded;                  /* the lowest stack page is a HAL guard page */
+	uint32_t id;
+	uint8_t prio;                 /* 0 = most urgent .. SCHED_PRIOS - 1 (idle) */
+	uint8_t state;                /* enum fiber_state */
+	void (*fn)(void *);
+	void *arg;
+	const char *name;
+	struct fiber *all_next;       /* every live fiber, for lookups and reports */
+	uint64_t switches_in;         /* times it got the CPU */
+};
+
+struct sched_stats {
+	uint64_t fibers;      /* live fibers, boot and idle included */
+	uint64_t switches;    /* context switches */
+	uint64_t spawned;     /* fibers ever created */
+	uint64_t reaped;      /* fibers whose stack and struct were freed */
+	uint64_t idles;       /* times the idle fiber put the CPU to sleep */
+	uint64_t slices;      /* time slices that ran out while others waited */
+};
+
+/* sched_init — once, from the scheduler boot stage, interrupts disabled. The running boot
+ * context becomes fiber 0 ("boot", SCHED_PRIO_DEFAULT) and an idle fiber is created at the
+ * lowest priority. Returns 0 or -RUMPK_ENOMEM. */
+int sched_init(void);
+
+/* fiber_spawn — a new runnable fiber that calls fn(arg) with interrupts enabled; when fn
+ * returns the fiber exits. prio < SCHED_PRIOS - 1 (the last level is the idle fiber's).
+ * Returns NULL with *err set (-RUMPK_EINVAL, -RUMPK_ENOMEM). */
+struct fiber *fiber_spawn(const char *name, void (*fn)(void *), void *arg, unsigned prio, int *err);
+
+/* sched_exit — ends the calling fiber; its memory is reclaimed by the next one to run. */
+void sched_exit(void) __attribute__((noreturn));
+
+struct fiber *sched_current(void);
+
+/* fiber_yield — lets every other runnable fiber of the same or higher priority run first. */
+void fiber_yield(void);
+
+/* sched_sleep_until — blocks until hal_time_ns() >= deadline_ns (never earlier). */
+void sched_sleep_until(uint64_t deadline_ns);
+
+/* Wait queues. sched_wait blocks the caller until woken; callers re-check their condition
+ * (with interrupts disabled across check and wait, so a wake-up cannot slip between). */
+void waitq_init(struct waitq *wq);
+void sched_wait(struct waitq *wq);
+/* Wake the first / every waiter; return how many were woken. Interrupt-safe. */
+int sched_wake_one(struct waitq *wq);
+int sched_wake_all(struct waitq *wq);
+
+/* A one-shot event many fibers can wait for (e.g. "all workers finished"). */
+struct completion {
+	struct waitq wq;
+	uint32_t count; /* how many signals are still awaited */
+};
+void completion_init(struct completion *c, uint32_t count);
+void completion_signal(struct completion *c);
+void completion_wait(struct completion *c);
+
+/* need_resched: set when the current fiber's slice ran out while others of its priority
+ * were runnable, or a more urgent fiber woke. Fibers that compute for long call
+ * fiber_yield_if_needed(); user mode (a later issue) is switched at the user boundary. */
+int sched_need_resched(void);
+void fiber_yield_if_needed(void);
+
+/* Called by the timer code (interrupt context): wakes sleepers whose deadline passed and
+ * accounts the running slice. */
+void sched_timer_irq(uint64_t now);
+/* The earliest instant the scheduler needs a timer interrupt, or UINT64_MAX. */
+uint64_t sched_next_deadline(void);
+
+void sched_stats(struct sched_stats *out);
+
+/* sched_reap — frees exited fibers now (the idle fiber does it too, whenever it runs). */
+void sched_reap(void);
+
+/* sched_guard_owner — the fiber whose stack guard page (or canary word) holds addr, or NULL:
+ * how a kernel fault is recognised as a stack overflow. */
+struct fiber *sched_guard_owner(uint64_t addr);
+
+#endif /* RUMPK_SCHED_H */
