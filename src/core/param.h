@@ -30,6 +30,10 @@
 #define SELFTEST_SCHED_NAPS 5
 #define SELFTEST_SCHED_NAP_NS 2000000ull
 
+/* selftest=idle: how long the only fiber sleeps, and the most idle waits that may take */
+#define SELFTEST_IDLE_NS 300000000ull
+#define SELFTEST_IDLE_MAX_WAITS 5
+
 #define RUMPK_VERSION_STRING "0.1.0"
 
 #endif /* RUMPK_PARAM_H */

@@ -153,9 +153,36 @@ static int selftest_sched(char *detail, size_t len)
 	return 0;
 }
 
+/*
+ * idle: the boot fiber sleeps and nothing else is runnable, so the idle fiber must put the
+ * CPU to sleep in hal_cpu_idle() and wake once the deadline passes: a handful of idle waits
+ * (the deadline, perhaps a leftover slice tick), never thousands (a busy loop) or none.
+ * On the hosted HAL the boot tests also measure that the process used ~no CPU meanwhile.
+ */
+static int selftest_idle(char *detail, size_t len)
+{
+	struct sched_stats st0, st;
+	uint64_t until = hal_time_ns() + SELFTEST_IDLE_NS;
+
+	sched_stats(&st0);
+	sched_sleep_until(until);
+	uint64_t now = hal_time_ns();
+	sched_stats(&st);
+	uint64_t waits = st.idles - st0.idles;
+	if (now < until || waits == 0 || waits > SELFTEST_IDLE_MAX_WAITS) {
+		ksnprintf(detail, len, "slept %llu of %llu ms in %llu idle waits",
+			  (unsigned long long)((now + SELFTEST_IDLE_NS - until) / 1000000),
+			  SELFTEST_IDLE_NS / 1000000, (unsigned long long)waits);
+		return -RUMPK_ERANGE;
+	}
+	ksnprintf(detail, len, "slept %llu ms with the CPU idle", SELFTEST_IDLE_NS / 1000000);
+	return 0;
+}
+
 static const struct selftest tests[] = {
 	{ "timer", selftest_timer },
 	{ "sched", selftest_sched },
+	{ "idle", selftest_idle },
 };
 
 /* Checks every name in the selftest= list against the registry. */

@@ -2,7 +2,7 @@
 # tests/boot/boot.sh — boot one kernel, check its console, keep the transcript.
 #
 #   boot.sh --name NAME --out DIR [--timeout S] [--expect ok | --expect fail:STAGE]
-#           [--append ARGS] [--require PREFIX]... -- COMMAND...
+#           [--append ARGS] [--require PREFIX]... [--max-cpu-ms N] -- COMMAND...
 #
 # COMMAND boots the kernel (rumpk-sim, or scripts/qemu.sh ARCH) with ARGS appended as
 # "--append ARGS". Its stdin is /dev/null. The transcript, normalised (CRLF -> LF,
@@ -11,6 +11,9 @@
 # --expect ok: every stage of stages.txt printed "[stage NN/MM] NAME ok" in order with
 #   MM = their count, "halted, code 0" is the last line, and the exit status is 0.
 # --require PREFIX: some line of the transcript must start with PREFIX (repeatable).
+# --max-cpu-ms N: the run may use at most N ms of CPU (user + system): proof that a kernel
+#   that sleeps really leaves the CPU idle (used on the hosted HAL, where CPU time is the
+#   kernel's own).
 # --expect fail:STAGE: the stages before STAGE passed, STAGE printed a FAIL line, the last
 #   line is "halted, code N" with N = STAGE's number, and the exit status is N.
 set -uo pipefail
@@ -18,6 +21,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 name="" out="" timeout_s=30 expect=ok append=""
 required=()
+max_cpu_ms=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --name) name=$2; shift 2 ;;
@@ -26,6 +30,7 @@ while [ $# -gt 0 ]; do
     --expect) expect=$2; shift 2 ;;
     --append) append=$2; shift 2 ;;
     --require) required+=("$2"); shift 2 ;;
+    --max-cpu-ms) max_cpu_ms=$2; shift 2 ;;
     --) shift; break ;;
     *) echo "boot.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -41,6 +46,11 @@ start=$(date +%s%N)
 timeout --kill-after=5 "$timeout_s" "${args[@]}" </dev/null >"$raw" 2>&1
 status=$?
 elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+# `times`, second line: CPU time of this shell's finished children ("0m0.012s 0m0.004s").
+# It must run in this shell, not in a $(...) subshell, which has no children of its own.
+times >"$out/$name.times"
+cpu_ms=$(tail -n 1 "$out/$name.times" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/);
+  printf "%d", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000 }')
 tr -d '\r' <"$raw" | awk 'found || /^rumpk [0-9]/ { found = 1; print }' >"$log"
 
 fail() {
@@ -51,6 +61,9 @@ fail() {
 }
 [ $status -eq 124 ] || [ $status -eq 137 ] && fail "timed out after ${timeout_s}s"
 
+if [ -n "$max_cpu_ms" ] && [ "$cpu_ms" -gt "$max_cpu_ms" ]; then
+  fail "used ${cpu_ms} ms of CPU in ${elapsed_ms} ms, more than ${max_cpu_ms} ms: is something busy-waiting?"
+fi
 for r in "${required[@]}"; do
   grep -qF -- "$r" <(cut -c1-${#r} "$log") || fail "no line starts with '$r'"
 done
@@ -86,4 +99,4 @@ done
 [ ${#got[@]} -eq "$total" ] || fail "printed ${#got[@]} stage lines, expected $total"
 [ "$last" = "halted, code 0" ] || fail "last line is '$last', expected 'halted, code 0'"
 [ $status -eq 0 ] || fail "exit status $status, expected 0"
-echo "boot.sh: $name: $total stages ok, exit 0 (${elapsed_ms} ms)"
+echo "boot.sh: $name: $total stages ok, exit 0 (${elapsed_ms} ms, ${cpu_ms} ms CPU)"
