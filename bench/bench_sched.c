@@ -20,7 +20,7 @@
 
 static struct kring *ping, *pong;
 static uint64_t rounds;
-static struct completion done;
+static struct completion done, crowd_done;
 
 static void ping_main(void *arg)
 {
@@ -48,14 +48,20 @@ static void pong_main(void *arg)
 static void crowd_main(void *arg)
 {
 	(void)arg; /* runs only once the ping-pong is over, and ends at once */
+	completion_signal(&crowd_done);
 }
 
 static uint64_t pingpong(uint64_t n, int crowd)
 {
 	int err = 0;
+	completion_init(&crowd_done, (uint32_t)crowd);
 	for (int i = 0; i < crowd; i++)
 		if (!fiber_spawn("crowd", crowd_main, NULL, 20, &err)) {
-			fprintf(stderr, "bench_sched: cannot spawn fiber %d: %s\n", i, rumpk_strerror(err));
+			struct mem_stats ms;
+			mem_stats(&ms);
+			fprintf(stderr, "bench_sched: cannot spawn fiber %d: %s (%llu of %llu pages free)\n", i,
+				rumpk_strerror(err), (unsigned long long)ms.free_pages,
+				(unsigned long long)ms.total_pages);
 			exit(1);
 		}
 	rounds = n;
@@ -65,7 +71,7 @@ static uint64_t pingpong(uint64_t n, int crowd)
 	uint64_t t0 = bench_now_ns();
 	completion_wait(&done); /* ping and pong outrank everyone: the crowd waits */
 	uint64_t t = bench_now_ns() - t0;
-	sched_sleep_until(hal_time_ns() + 1000000); /* now the crowd runs, exits, is reaped */
+	completion_wait(&crowd_done); /* now the crowd runs and exits */
 	sched_reap();
 	return t;
 }

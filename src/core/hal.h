@@ -28,7 +28,7 @@
 #include "hal_arch.h" /* the HAL's own inline helpers, found through the include path */
 
 /* Bumped whenever a function is added, removed or changes meaning. */
-#define HAL_API_VERSION 3
+#define HAL_API_VERSION 4
 
 /* ---- boot ---------------------------------------------------------------------------- */
 
@@ -144,6 +144,64 @@ void hal_ctx_release(struct hal_ctx *ctx);
  * page protection (the core then relies on its stack canary alone).
  */
 int hal_stack_guard(void *page, int on);
+
+/* ---- address spaces and user memory ----------------------------------------------------- */
+
+/*
+ * A user address space. struct hal_as is the HAL's (page tables on bare metal, a reserved
+ * host region on hosted); the core holds a pointer and never looks inside. Every range is
+ * page aligned (4 KiB). Permissions are HAL_PROT_* bits; a range is never both writable and
+ * executable (W^X: such a request fails with -RUMPK_EINVAL). Memory a map call provides is
+ * zeroed. The kernel never dereferences a user address: it goes through hal_copy_*_user,
+ * which check the whole range against the space's own mappings first.
+ *
+ * Until a HAL implements these, hal_as_create returns -RUMPK_ENOSYS and the core does not
+ * map programs on it (it still verifies and validates them).
+ */
+#define HAL_PROT_R 0x1u
+#define HAL_PROT_W 0x2u
+#define HAL_PROT_X 0x4u
+
+struct hal_as;
+
+/*
+ * hal_as_create — core only, fiber context, may allocate. A new, empty address space; its
+ * user addresses are [*user_lo, *user_hi) (on bare metal the same for every space; on the
+ * hosted HAL, where all spaces share the process, a range of its own). Returns 0,
+ * -RUMPK_ENOMEM or -RUMPK_ENOSYS.
+ */
+int hal_as_create(struct hal_as **out, uint64_t *user_lo, uint64_t *user_hi);
+
+/* hal_as_destroy — core only. Unmaps everything and frees the space. NULL is ignored. */
+void hal_as_destroy(struct hal_as *as);
+
+/*
+ * hal_as_map — core only. Maps [va, va + size) with zeroed memory and permissions prot.
+ * Returns 0; -RUMPK_EINVAL (unaligned, empty, W and X together); -RUMPK_ERANGE (outside the
+ * user range or wrapping); -RUMPK_EEXIST (overlaps a mapping); -RUMPK_ENOMEM.
+ */
+int hal_as_map(struct hal_as *as, uint64_t va, uint64_t size, unsigned prot);
+
+/* hal_as_protect — core only. Changes the permissions of a fully mapped range. Returns 0,
+ * -RUMPK_EINVAL (alignment, W with X), -RUMPK_EFAULT (not entirely mapped). */
+int hal_as_protect(struct hal_as *as, uint64_t va, uint64_t size, unsigned prot);
+
+/* hal_as_unmap — core only. Unmaps a fully mapped range (its memory is freed). Returns 0,
+ * -RUMPK_EINVAL or -RUMPK_EFAULT. */
+int hal_as_unmap(struct hal_as *as, uint64_t va, uint64_t size);
+
+/* hal_as_switch — core only, interrupts disabled. Makes `as` the space user code runs in
+ * (NULL: none). */
+void hal_as_switch(struct hal_as *as);
+
+/*
+ * hal_copy_to_user / hal_copy_from_user — core only, any context that may touch user
+ * memory. Copy len bytes between kernel memory and [uaddr, uaddr + len) of `as`, which must
+ * lie entirely in its mappings and be writable (to) / readable (from). Returns 0 or
+ * -RUMPK_EFAULT with nothing copied.
+ */
+int hal_copy_to_user(struct hal_as *as, uint64_t uaddr, const void *src, size_t len);
+int hal_copy_from_user(struct hal_as *as, void *dst, uint64_t uaddr, size_t len);
 
 /* ---- cpu ----------------------------------------------------------------------------- */
 

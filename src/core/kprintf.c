@@ -290,6 +290,13 @@ static const char *const errnames[RUMPK_ERRNO_MAX + 1] = {
 	[RUMPK_ENOSYS] = "ENOSYS",
 	[RUMPK_EIO] = "EIO",
 	[RUMPK_EVERSION] = "EVERSION",
+	[RUMPK_ENOEXEC] = "ENOEXEC",
+	[RUMPK_EPERM] = "EPERM",
+	[RUMPK_ENOTDIR] = "ENOTDIR",
+	[RUMPK_EISDIR] = "EISDIR",
+	[RUMPK_EBADF] = "EBADF",
+	[RUMPK_EMFILE] = "EMFILE",
+	[RUMPK_EEXIST] = "EEXIST",
 };
 
 const char *rumpk_strerror(int err)

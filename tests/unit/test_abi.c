@@ -61,13 +61,24 @@ START_TEST(error_codes_distinct)
 {
 	static const int codes[] = { RUMPK_EINVAL, RUMPK_ENOMEM, RUMPK_EAGAIN, RUMPK_ENOENT,
 				     RUMPK_EFAULT, RUMPK_ERANGE, RUMPK_ETIMEDOUT, RUMPK_ENOSYS,
-				     RUMPK_EIO, RUMPK_EVERSION };
+				     RUMPK_EIO, RUMPK_EVERSION, RUMPK_ENOEXEC, RUMPK_EPERM,
+				     RUMPK_ENOTDIR, RUMPK_EISDIR, RUMPK_EBADF, RUMPK_EMFILE,
+				     RUMPK_EEXIST };
 	int seen[RUMPK_ERRNO_MAX + 1] = { 0 };
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
 		ck_assert_int_gt(codes[i], 0);
 		ck_assert_int_le(codes[i], RUMPK_ERRNO_MAX);
 		ck_assert_int_eq(seen[codes[i]]++, 0);
 	}
+}
+END_TEST
+
+START_TEST(sig_trailer_layout)
+{
+	ck_assert_uint_eq(sizeof(struct rumpk_sig_trailer), 96);
+	ck_assert_uint_eq(sizeof(RUMPK_SIG_MAGIC) - 1, 8);
+	ck_assert_uint_eq(offsetof(struct rumpk_sig_trailer, signature) + RUMPK_SIG_BYTES, 96);
+	ck_assert_uint_eq(sizeof(struct rumpk_auxv), 16);
 }
 END_TEST
 
@@ -79,6 +90,7 @@ int main(void)
 	tcase_add_test(tc, packet_offsets);
 	tcase_add_test(tc, boot_info_layout);
 	tcase_add_test(tc, error_codes_distinct);
+	tcase_add_test(tc, sig_trailer_layout);
 	suite_add_tcase(s, tc);
 	return unit_main(s);
 }

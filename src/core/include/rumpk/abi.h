@@ -34,7 +34,14 @@
 #define RUMPK_ENOSYS 8     /* not implemented by this HAL or kernel */
 #define RUMPK_EIO 9        /* device or transport failure */
 #define RUMPK_EVERSION 10  /* version word not understood */
-#define RUMPK_ERRNO_MAX 10
+#define RUMPK_ENOEXEC 11   /* not a program this kernel runs (malformed or foreign ELF) */
+#define RUMPK_EPERM 12     /* refused by policy (e.g. not signed by a trusted key) */
+#define RUMPK_ENOTDIR 13   /* a path component is not a directory */
+#define RUMPK_EISDIR 14    /* a directory where a file was expected */
+#define RUMPK_EBADF 15     /* not an open handle */
+#define RUMPK_EMFILE 16    /* no free handle */
+#define RUMPK_EEXIST 17    /* already exists (duplicate name) */
+#define RUMPK_ERRNO_MAX 17
 
 /*
  * Command packet: 32 bytes, the unit of every ring. Syscalls are packets.
@@ -153,5 +160,56 @@ _Static_assert(offsetof(struct rumpk_ring_hdr, reserved0) == 12, "ring.reserved0
 _Static_assert(offsetof(struct rumpk_ring_hdr, tail) == 64, "ring.tail");
 _Static_assert(offsetof(struct rumpk_ring_hdr, head) == 128, "ring.head");
 _Static_assert(offsetof(struct rumpk_ring_hdr, flags) == 132, "ring.flags");
+
+/*
+ * Signature trailer: appended to a program by `rumpk-sign sign`. The Ed25519 signature
+ * covers every byte of the file before the trailer (signed_size bytes); the kernel checks
+ * the trailer, then the signature with the public key whose id matches, before it reads a
+ * single byte of the ELF inside.
+ *   key_id  the first 8 bytes of SHA-512(public key): which trusted key signed
+ */
+#define RUMPK_SIG_MAGIC "RUMPKSIG" /* 8 bytes, no NUL stored */
+#define RUMPK_SIG_VERSION 1u
+#define RUMPK_SIG_KEY_ID_BYTES 8
+#define RUMPK_SIG_BYTES 64
+#define RUMPK_SIG_PUBKEY_BYTES 32
+
+struct rumpk_sig_trailer {
+	uint8_t magic[8];                        /* RUMPK_SIG_MAGIC */
+	uint32_t version;                        /* RUMPK_SIG_VERSION */
+	uint32_t reserved0;                      /* must be zero */
+	uint64_t signed_size;                    /* bytes before the trailer */
+	uint8_t key_id[RUMPK_SIG_KEY_ID_BYTES];  /* which key signed */
+	uint8_t signature[RUMPK_SIG_BYTES];      /* Ed25519 over those bytes */
+};
+_Static_assert(sizeof(struct rumpk_sig_trailer) == 96, "signature trailer is 96 bytes");
+_Static_assert(offsetof(struct rumpk_sig_trailer, magic) == 0, "sig.magic");
+_Static_assert(offsetof(struct rumpk_sig_trailer, version) == 8, "sig.version");
+_Static_assert(offsetof(struct rumpk_sig_trailer, reserved0) == 12, "sig.reserved0");
+_Static_assert(offsetof(struct rumpk_sig_trailer, signed_size) == 16, "sig.signed_size");
+_Static_assert(offsetof(struct rumpk_sig_trailer, key_id) == 24, "sig.key_id");
+_Static_assert(offsetof(struct rumpk_sig_trailer, signature) == 32, "sig.signature");
+
+/*
+ * The auxiliary vector a program finds after envp on its initial stack: pairs of
+ * (type, value) uint64_t words ending with RUMPK_AT_NULL. Types keep the System V numbers so
+ * ordinary crt0 code reads them.
+ */
+#define RUMPK_AT_NULL 0
+#define RUMPK_AT_PHDR 3   /* user address of the program headers */
+#define RUMPK_AT_PHENT 4  /* size of one program header */
+#define RUMPK_AT_PHNUM 5  /* number of program headers */
+#define RUMPK_AT_PAGESZ 6 /* 4096 */
+#define RUMPK_AT_BASE 7   /* where the image was placed (its load bias) */
+#define RUMPK_AT_ENTRY 9  /* the program's entry point */
+#define RUMPK_AT_RANDOM 25 /* user address of 16 random bytes */
+
+struct rumpk_auxv {
+	uint64_t type;  /* RUMPK_AT_* */
+	uint64_t value;
+};
+_Static_assert(sizeof(struct rumpk_auxv) == 16, "auxv entry is 16 bytes");
+_Static_assert(offsetof(struct rumpk_auxv, type) == 0, "auxv.type");
+_Static_assert(offsetof(struct rumpk_auxv, value) == 8, "auxv.value");
 
 #endif /* RUMPK_ABI_H */

@@ -82,93 +82,106 @@ static inline void ring_copy_packet(struct rumpk_packet *dst, const struct rumpk
 /* ---- producer -------------------------------------------------------------------------- */
 
 struct ring_prod {
-	struct rumpk_ring_hdr *hdr;
-	struct rumpk_packet *slots;
+	struct rumpk_packet *slots; /* the header sits right below: ring_hdr_of(slots) */
 	uint32_t mask;       /* capacity - 1, from attach (never re-read from shared memory) */
-	uint32_t tail;       /* next slot to fill; published up to hdr->tail */
+	uint32_t tail;       /* next slot to fill; published up to the header's tail */
 	uint32_t head_cache; /* last head read from the consumer */
 };
+
+static inline struct rumpk_ring_hdr *ring_hdr_of(struct rumpk_packet *slots)
+{
+	return (struct rumpk_ring_hdr *)((char *)slots - RUMPK_RING_SLOTS_OFFSET);
+}
 
 /* ring_prod_attach — `capacity` is what the creator formatted the ring with. */
 static inline void ring_prod_attach(struct ring_prod *p, struct rumpk_ring_hdr *h, uint32_t capacity)
 {
-	p->hdr = h;
 	p->slots = ring_slots(h);
 	p->mask = capacity - 1;
 	p->tail = h->tail;
 	p->head_cache = ring_load_acquire(&h->head);
 }
 
+/* Free slots after re-reading the consumer's head. An impossible head (ahead of our tail)
+ * is not a real consumer: the ring counts as full. */
+static inline uint32_t ring_space_refresh(struct ring_prod *p)
+{
+	p->head_cache = ring_load_acquire(&ring_hdr_of(p->slots)->head);
+	uint32_t used = p->tail - p->head_cache;
+	return used > p->mask + 1 ? 0 : p->mask + 1 - used;
+}
+
 /* ring_space — free slots; re-reads the consumer's head only if the cached one says full. */
 static inline uint32_t ring_space(struct ring_prod *p)
 {
-	uint32_t cap = p->mask + 1;
 	uint32_t used = p->tail - p->head_cache;
-	if (used >= cap) {
-		p->head_cache = ring_load_acquire(&p->hdr->head);
-		used = p->tail - p->head_cache;
-		if (used > cap) /* a head ahead of our tail: not a real consumer; treat as full */
-			return 0;
-	}
-	return cap - used;
+	return used > p->mask ? ring_space_refresh(p) : p->mask + 1 - used;
+}
+
+/* One packet into the next slot, published or not. The handle's fields are read into
+ * locals first: the packet copy may alias them as far as the compiler knows. */
+static inline int ring_put(struct ring_prod *p, const struct rumpk_packet *pkt, int publish)
+{
+	struct rumpk_packet *slots = p->slots;
+	uint32_t t = p->tail, mask = p->mask;
+	if (t - p->head_cache > mask && !ring_space_refresh(p))
+		return 0;
+	ring_copy_packet(&slots[t & mask], pkt);
+	p->tail = t + 1;
+	if (publish)
+		ring_store_release(&ring_hdr_of(slots)->tail, t + 1);
+	return 1;
 }
 
 /* ring_try_push — fills one slot without publishing it. 1, or 0 if the ring is full. */
 static inline int ring_try_push(struct ring_prod *p, const struct rumpk_packet *pkt)
 {
-	if (p->tail - p->head_cache > p->mask && !ring_space(p))
-		return 0;
-	ring_copy_packet(&p->slots[p->tail & p->mask], pkt);
-	p->tail++;
-	return 1;
+	return ring_put(p, pkt, 0);
 }
 
 /* ring_publish — makes every filled slot visible to the consumer. */
 static inline void ring_publish(struct ring_prod *p)
 {
-	ring_store_release(&p->hdr->tail, p->tail);
+	ring_store_release(&ring_hdr_of(p->slots)->tail, p->tail);
 }
 
 /* ring_push — one packet, published at once. 1, or 0 if full. */
 static inline int ring_push(struct ring_prod *p, const struct rumpk_packet *pkt)
 {
-	if (!ring_try_push(p, pkt))
-		return 0;
-	ring_publish(p);
-	return 1;
+	return ring_put(p, pkt, 1);
 }
 
 /* ring_push_batch — up to n packets, one publish. Returns how many went in. */
 static inline uint32_t ring_push_batch(struct ring_prod *p, const struct rumpk_packet *pkts, uint32_t n)
 {
-	uint32_t cap = p->mask + 1;
-	uint32_t space = cap - (p->tail - p->head_cache);
-	if (p->tail - p->head_cache > cap || space < n)
-		space = ring_space(p);
+	struct rumpk_packet *slots = p->slots;
+	uint32_t t = p->tail, mask = p->mask;
+	uint32_t used = t - p->head_cache;
+	uint32_t space = used > mask + 1 ? 0 : mask + 1 - used;
+	if (space < n) /* the cache may be stale: one shared read per batch at most */
+		space = ring_space_refresh(p);
 	if (n > space)
 		n = space;
 	for (uint32_t i = 0; i < n; i++)
-		ring_copy_packet(&p->slots[(p->tail + i) & p->mask], &pkts[i]);
-	p->tail += n;
+		ring_copy_packet(&slots[(t + i) & mask], &pkts[i]);
+	p->tail = t + n;
 	if (n)
-		ring_publish(p);
+		ring_store_release(&ring_hdr_of(slots)->tail, t + n);
 	return n;
 }
 
 /* ---- consumer -------------------------------------------------------------------------- */
 
 struct ring_cons {
-	struct rumpk_ring_hdr *hdr;
-	struct rumpk_packet *slots;
+	struct rumpk_packet *slots; /* the header sits right below: ring_hdr_of(slots) */
 	uint32_t mask;       /* capacity - 1, from attach */
-	uint32_t head;       /* next slot to read; released up to hdr->head */
+	uint32_t head;       /* next slot to read; released up to the header's head */
 	uint32_t tail_cache; /* last tail read from the producer */
 	uint64_t rejected;   /* hardened consumer: producer indices that made no sense */
 };
 
 static inline void ring_cons_attach(struct ring_cons *c, struct rumpk_ring_hdr *h, uint32_t capacity)
 {
-	c->hdr = h;
 	c->slots = ring_slots(h);
 	c->mask = capacity - 1;
 	c->head = h->head;
@@ -180,53 +193,63 @@ static inline void ring_cons_attach(struct ring_cons *c, struct rumpk_ring_hdr *
 static inline uint32_t ring_avail(struct ring_cons *c)
 {
 	if (c->tail_cache == c->head)
-		c->tail_cache = ring_load_acquire(&c->hdr->tail);
+		c->tail_cache = ring_load_acquire(&ring_hdr_of(c->slots)->tail);
 	return c->tail_cache - c->head;
+}
+
+/* One packet out of the next slot, its slot released or not (locals as in ring_put). */
+static inline int ring_get(struct ring_cons *c, struct rumpk_packet *out, int release)
+{
+	struct rumpk_packet *slots = c->slots;
+	uint32_t h = c->head;
+	if (c->tail_cache == h) {
+		uint32_t t = ring_load_acquire(&ring_hdr_of(slots)->tail);
+		c->tail_cache = t;
+		if (t == h)
+			return 0;
+	}
+	ring_copy_packet(out, &slots[h & c->mask]);
+	c->head = h + 1;
+	if (release)
+		ring_store_release(&ring_hdr_of(slots)->head, h + 1);
+	return 1;
 }
 
 /* ring_try_pop — copies out one packet without releasing its slot. 1, or 0 if empty. */
 static inline int ring_try_pop(struct ring_cons *c, struct rumpk_packet *out)
 {
-	if (c->tail_cache == c->head) {
-		c->tail_cache = ring_load_acquire(&c->hdr->tail);
-		if (c->tail_cache == c->head)
-			return 0;
-	}
-	ring_copy_packet(out, &c->slots[c->head & c->mask]);
-	c->head++;
-	return 1;
+	return ring_get(c, out, 0);
 }
 
 /* ring_release — hands every slot read so far back to the producer. */
 static inline void ring_release(struct ring_cons *c)
 {
-	ring_store_release(&c->hdr->head, c->head);
+	ring_store_release(&ring_hdr_of(c->slots)->head, c->head);
 }
 
 /* ring_pop — one packet, its slot released at once. 1, or 0 if empty. */
 static inline int ring_pop(struct ring_cons *c, struct rumpk_packet *out)
 {
-	if (!ring_try_pop(c, out))
-		return 0;
-	ring_release(c);
-	return 1;
+	return ring_get(c, out, 1);
 }
 
 /* ring_pop_batch — up to max packets, one release. Returns how many were copied out. */
 static inline uint32_t ring_pop_batch(struct ring_cons *c, struct rumpk_packet *out, uint32_t max)
 {
-	uint32_t n = c->tail_cache - c->head;
+	struct rumpk_packet *slots = c->slots;
+	uint32_t h = c->head, mask = c->mask;
+	uint32_t n = c->tail_cache - h;
 	if (n < max) { /* the cache may be stale: one shared read per batch */
-		c->tail_cache = ring_load_acquire(&c->hdr->tail);
-		n = c->tail_cache - c->head;
+		c->tail_cache = ring_load_acquire(&ring_hdr_of(slots)->tail);
+		n = c->tail_cache - h;
 	}
 	if (n > max)
 		n = max;
 	for (uint32_t i = 0; i < n; i++)
-		ring_copy_packet(&out[i], &c->slots[(c->head + i) & c->mask]);
-	c->head += n;
+		ring_copy_packet(&out[i], &slots[(h + i) & mask]);
+	c->head = h + n;
 	if (n)
-		ring_release(c);
+		ring_store_release(&ring_hdr_of(slots)->head, h + n);
 	return n;
 }
 
@@ -235,9 +258,9 @@ static inline uint32_t ring_pop_batch(struct ring_cons *c, struct rumpk_packet *
  * each once; counts an impossible tail in c->rejected. */
 static inline uint32_t ring_hpop_batch(struct ring_cons *c, struct rumpk_packet *out, uint32_t max)
 {
-	uint32_t cap = c->mask + 1;
-	uint32_t tail = ring_load_acquire(&c->hdr->tail);
-	uint32_t n = tail - c->head;
+	struct rumpk_packet *slots = c->slots;
+	uint32_t h = c->head, cap = c->mask + 1;
+	uint32_t n = ring_load_acquire(&ring_hdr_of(slots)->tail) - h;
 	if (n > cap) {
 		c->rejected++;
 		n = cap;
@@ -245,10 +268,10 @@ static inline uint32_t ring_hpop_batch(struct ring_cons *c, struct rumpk_packet 
 	if (n > max)
 		n = max;
 	for (uint32_t i = 0; i < n; i++)
-		ring_copy_packet(&out[i], &c->slots[(c->head + i) & c->mask]);
-	c->head += n;
+		ring_copy_packet(&out[i], &slots[(h + i) & c->mask]);
+	c->head = h + n;
 	if (n)
-		ring_release(c);
+		ring_store_release(&ring_hdr_of(slots)->head, h + n);
 	return n;
 }
 

@@ -1,0 +1,533 @@
+/*
+ * bench_ring.c — rumpk's SPSC ring (rumpk/ring.h) across two threads, against named peers
+ * measured in the same run (bench.h: paired A/B rounds, median and range of each ratio).
+ *
+ * Setup: the main thread is pinned to one CPU, and for every timed run a fresh peer thread
+ * is created pinned to another (the first two CPUs the process may use). Rings hold 1024
+ * slots of struct rumpk_packet (32 bytes) unless a line names another size; the size is a
+ * run-time value for both libraries, as a real caller's would be. rumpk's ring is formatted
+ * by ring_format(); the peer is Concurrency Kit's ck_ring with its struct-copying SPSC
+ * interface (CK_RING_PROTOTYPE(pkt, rumpk_packet): ck_ring_enqueue_spsc_pkt /
+ * dequeue_spsc_pkt copy the whole 32-byte packet into and out of the slot, as ours does; not
+ * the pointer ring), which keeps one slot empty, so it holds one packet fewer. Every packet
+ * carries its sequence number and the consumer checks each one, so a run that loses,
+ * duplicates or reorders a packet fails the benchmark. Timed span: from the moment both
+ * threads are ready to the later of the two finishing.
+ *
+ * Lines, and which way each ratio reads:
+ *   ring: ck_ring / rumpk batched     time per packet, ck over rumpk: how many times faster
+ *                                     rumpk is (goal >= 3). rumpk: ring_push_batch and
+ *                                     ring_pop_batch, 32 packets per call. ck has no batch
+ *                                     call, so its side is its best loop for the same work:
+ *                                     enqueue the same 32-packet array one call per packet,
+ *                                     dequeue up to 32 into an array one call per packet
+ *                                     (its reserve/commit producer and its one-at-a-time
+ *                                     loop were measured no faster).
+ *   ring: ck_ring / rumpk unbatched   the same, one packet per call on both sides:
+ *                                     ring_push / ring_pop against enqueue / dequeue.
+ *   ring: ck_ring / rumpk hardened    as batched, with the kernel's consumer for untrusted
+ *                                     producers (ring_hpop_batch).
+ *   ring: rumpk ping-pong / bounce    round trip of one packet out on one rumpk ring and
+ *                                     back on a second, over the round trip of two threads
+ *                                     taking turns writing a counter on one shared 64-byte
+ *                                     line: how many bare cache-line round trips a ring
+ *                                     round trip costs (goal <= 1.2).
+ *   ring: ck_ring ping-pong / bounce  the same for ck_ring, for reference.
+ *   ring: two-line bounce / bounce    each thread writes its own line and spins on the
+ *                                     other's: the least any handoff through one channel per
+ *                                     direction (two rings) can cost, against the one-line
+ *                                     bounce the goal is set against.
+ *   ring N slots: ...                 `make bench` only: the batched line at 256 and 4096
+ *                                     slots and the rumpk ping-pong at 8, to show how much
+ *                                     the figures depend on the ring's size.
+ * Spinning sides wait with the CPU's pause hint, the same on every variant.
+ */
+#define _GNU_SOURCE
+#include <ck_ring.h>
+#include <pthread.h>
+#include <sched.h>
+
+#include "bench.h"
+#include "rumpk/ring.h"
+
+#define MAX_CAP 4096u /* largest ring either library is given */
+#define BATCH 32u     /* packets per batch call */
+#define KIND 0x2au    /* an arbitrary packet kind, checked on arrival */
+
+CK_RING_PROTOTYPE(pkt, rumpk_packet)
+
+/* Two rings of each kind: [0] main -> peer, [1] peer -> main (ping-pong only). */
+static _Alignas(64) unsigned char rumpk_mem[2][RUMPK_RING_SLOTS_OFFSET + MAX_CAP * sizeof(struct rumpk_packet)];
+static _Alignas(64) struct ck_ring ck[2];
+static _Alignas(64) struct rumpk_packet ck_slots[2][MAX_CAP];
+/* the bare cache line both threads write in turn; [1] is the second line of the two-line
+ * bounce */
+static _Alignas(64) struct {
+	uint64_t v;
+	uint8_t pad[56];
+} line[2];
+
+static uint32_t cap; /* slots in every ring of the current measurement (a run-time value for
+			both libraries, as a real caller's would be) */
+
+static int cpus[2]; /* main thread's CPU, peer thread's CPU */
+
+static inline void relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield");
+#endif
+}
+
+static struct rumpk_ring_hdr *rhdr(int i)
+{
+	return (struct rumpk_ring_hdr *)rumpk_mem[i];
+}
+
+/* ---- the two-thread harness ------------------------------------------------------------ */
+
+/* Each side returns how many packets arrived wrong (0 for a side that only sends). */
+typedef uint64_t (*side_fn)(uint64_t n);
+
+static struct {
+	side_fn peer;
+	uint64_t n;
+	int ready;         /* peer pinned and about to start */
+	uint64_t peer_end; /* bench_now_ns() when the peer finished */
+	uint64_t peer_bad;
+} run;
+
+static int pin(int cpu)
+{
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+static void *peer_main(void *arg)
+{
+	(void)arg;
+	if (pin(cpus[1]) != 0) {
+		fprintf(stderr, "bench_ring: cannot pin the peer thread to CPU %d\n", cpus[1]);
+		exit(1);
+	}
+	__atomic_store_n(&run.ready, 1, __ATOMIC_RELEASE);
+	run.peer_bad = run.peer(run.n);
+	run.peer_end = bench_now_ns();
+	return NULL;
+}
+
+/* two_threads — main runs `self`, a fresh pinned thread runs `peer`; rings are reset first.
+ * Returns ns from both being ready to the later one finishing. Exits if a packet was wrong. */
+static uint64_t two_threads(const char *what, side_fn self, side_fn peer, uint64_t n)
+{
+	pthread_t t;
+	for (int i = 0; i < 2; i++) {
+		ring_format(rumpk_mem[i], cap);
+		ck_ring_init(&ck[i], cap);
+		line[i].v = 0;
+	}
+	run.peer = peer;
+	run.n = n;
+	run.ready = 0;
+	if (pthread_create(&t, NULL, peer_main, NULL) != 0) {
+		fprintf(stderr, "bench_ring: pthread_create failed\n");
+		exit(1);
+	}
+	while (!__atomic_load_n(&run.ready, __ATOMIC_ACQUIRE))
+		relax();
+	uint64_t t0 = bench_now_ns();
+	uint64_t bad = self(n);
+	uint64_t t1 = bench_now_ns();
+	pthread_join(t, NULL);
+	bad += run.peer_bad;
+	if (bad) {
+		fprintf(stderr, "bench_ring: %s: %llu of %llu packets arrived wrong (lost, duplicated or "
+			"reordered)\n", what, (unsigned long long)bad, (unsigned long long)n);
+		exit(1);
+	}
+	return (run.peer_end > t1 ? run.peer_end : t1) - t0;
+}
+
+static void fill(struct rumpk_packet *b, uint32_t k, uint64_t first)
+{
+	for (uint32_t j = 0; j < k; j++) {
+		b[j].kind = KIND;
+		b[j].arg = first + j;
+	}
+}
+
+static uint64_t check(const struct rumpk_packet *b, uint32_t k, uint64_t first)
+{
+	uint64_t bad = 0;
+	for (uint32_t j = 0; j < k; j++)
+		bad += (b[j].arg != first + j) | (b[j].kind != KIND);
+	return bad;
+}
+
+/* ---- throughput, batched --------------------------------------------------------------- */
+
+static uint64_t rumpk_send_batched(uint64_t n)
+{
+	struct ring_prod p;
+	struct rumpk_packet b[BATCH];
+	memset(b, 0, sizeof(b));
+	ring_prod_attach(&p, rhdr(0), cap);
+	for (uint64_t i = 0; i < n;) {
+		uint32_t k = n - i < BATCH ? (uint32_t)(n - i) : BATCH;
+		fill(b, k, i);
+		for (uint32_t done = 0; done < k;) {
+			uint32_t m = ring_push_batch(&p, b + done, k - done);
+			if (!m)
+				relax();
+			done += m;
+		}
+		i += k;
+	}
+	return 0;
+}
+
+static uint64_t rumpk_recv_batched(uint64_t n)
+{
+	struct ring_cons c;
+	struct rumpk_packet b[BATCH];
+	uint64_t bad = 0;
+	ring_cons_attach(&c, rhdr(0), cap);
+	for (uint64_t got = 0; got < n;) {
+		uint32_t m = ring_pop_batch(&c, b, BATCH);
+		if (!m) {
+			relax();
+			continue;
+		}
+		bad += check(b, m, got);
+		got += m;
+	}
+	return bad;
+}
+
+static uint64_t rumpk_recv_hardened(uint64_t n)
+{
+	struct ring_cons c;
+	struct rumpk_packet b[BATCH];
+	uint64_t bad = 0;
+	ring_cons_attach(&c, rhdr(0), cap);
+	for (uint64_t got = 0; got < n;) {
+		uint32_t m = ring_hpop_batch(&c, b, BATCH);
+		if (!m) {
+			relax();
+			continue;
+		}
+		bad += check(b, m, got);
+		got += m;
+	}
+	return bad + c.rejected;
+}
+
+static uint64_t ck_send_batched(uint64_t n)
+{
+	struct rumpk_packet b[BATCH];
+	memset(b, 0, sizeof(b));
+	for (uint64_t i = 0; i < n;) {
+		uint32_t k = n - i < BATCH ? (uint32_t)(n - i) : BATCH;
+		fill(b, k, i);
+		for (uint32_t done = 0; done < k;) {
+			if (ck_ring_enqueue_spsc_pkt(&ck[0], ck_slots[0], &b[done]))
+				done++;
+			else
+				relax();
+		}
+		i += k;
+	}
+	return 0;
+}
+
+static uint64_t ck_recv_batched(uint64_t n)
+{
+	struct rumpk_packet b[BATCH];
+	uint64_t bad = 0;
+	for (uint64_t got = 0; got < n;) {
+		uint32_t m = 0;
+		while (m < BATCH && ck_ring_dequeue_spsc_pkt(&ck[0], ck_slots[0], &b[m]))
+			m++;
+		if (!m) {
+			relax();
+			continue;
+		}
+		bad += check(b, m, got);
+		got += m;
+	}
+	return bad;
+}
+
+/* ---- throughput, one packet per call --------------------------------------------------- */
+
+static uint64_t rumpk_send_single(uint64_t n)
+{
+	struct ring_prod p;
+	struct rumpk_packet pkt;
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.kind = KIND;
+	ring_prod_attach(&p, rhdr(0), cap);
+	for (uint64_t i = 0; i < n; i++) {
+		pkt.arg = i;
+		while (!ring_push(&p, &pkt))
+			relax();
+	}
+	return 0;
+}
+
+static uint64_t rumpk_recv_single(uint64_t n)
+{
+	struct ring_cons c;
+	struct rumpk_packet pkt;
+	uint64_t bad = 0;
+	ring_cons_attach(&c, rhdr(0), cap);
+	for (uint64_t i = 0; i < n; i++) {
+		while (!ring_pop(&c, &pkt))
+			relax();
+		bad += check(&pkt, 1, i);
+	}
+	return bad;
+}
+
+static uint64_t ck_send_single(uint64_t n)
+{
+	struct rumpk_packet pkt;
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.kind = KIND;
+	for (uint64_t i = 0; i < n; i++) {
+		pkt.arg = i;
+		while (!ck_ring_enqueue_spsc_pkt(&ck[0], ck_slots[0], &pkt))
+			relax();
+	}
+	return 0;
+}
+
+static uint64_t ck_recv_single(uint64_t n)
+{
+	struct rumpk_packet pkt;
+	uint64_t bad = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		while (!ck_ring_dequeue_spsc_pkt(&ck[0], ck_slots[0], &pkt))
+			relax();
+		bad += check(&pkt, 1, i);
+	}
+	return bad;
+}
+
+/* ---- ping-pong ------------------------------------------------------------------------- */
+
+static uint64_t rumpk_ping(uint64_t n)
+{
+	struct ring_prod p;
+	struct ring_cons c;
+	struct rumpk_packet out, in;
+	uint64_t bad = 0;
+	memset(&out, 0, sizeof(out));
+	out.kind = KIND;
+	ring_prod_attach(&p, rhdr(0), cap);
+	ring_cons_attach(&c, rhdr(1), cap);
+	for (uint64_t i = 0; i < n; i++) {
+		out.arg = i;
+		while (!ring_push(&p, &out))
+			relax();
+		while (!ring_pop(&c, &in))
+			relax();
+		bad += check(&in, 1, i);
+	}
+	return bad;
+}
+
+static uint64_t rumpk_pong(uint64_t n)
+{
+	struct ring_prod p;
+	struct ring_cons c;
+	struct rumpk_packet pkt;
+	uint64_t bad = 0;
+	ring_cons_attach(&c, rhdr(0), cap);
+	ring_prod_attach(&p, rhdr(1), cap);
+	for (uint64_t i = 0; i < n; i++) {
+		while (!ring_pop(&c, &pkt))
+			relax();
+		bad += check(&pkt, 1, i);
+		while (!ring_push(&p, &pkt))
+			relax();
+	}
+	return bad;
+}
+
+static uint64_t ck_ping(uint64_t n)
+{
+	struct rumpk_packet out, in;
+	uint64_t bad = 0;
+	memset(&out, 0, sizeof(out));
+	out.kind = KIND;
+	for (uint64_t i = 0; i < n; i++) {
+		out.arg = i;
+		while (!ck_ring_enqueue_spsc_pkt(&ck[0], ck_slots[0], &out))
+			relax();
+		while (!ck_ring_dequeue_spsc_pkt(&ck[1], ck_slots[1], &in))
+			relax();
+		bad += check(&in, 1, i);
+	}
+	return bad;
+}
+
+static uint64_t ck_pong(uint64_t n)
+{
+	struct rumpk_packet pkt;
+	uint64_t bad = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		while (!ck_ring_dequeue_spsc_pkt(&ck[0], ck_slots[0], &pkt))
+			relax();
+		bad += check(&pkt, 1, i);
+		while (!ck_ring_enqueue_spsc_pkt(&ck[1], ck_slots[1], &pkt))
+			relax();
+	}
+	return bad;
+}
+
+/* The floor: main writes odd values, the peer answers with the next even one. */
+static uint64_t bounce_ping(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		__atomic_store_n(&line[0].v, 2 * i + 1, __ATOMIC_RELEASE);
+		while (__atomic_load_n(&line[0].v, __ATOMIC_ACQUIRE) != 2 * i + 2)
+			relax();
+	}
+	return 0;
+}
+
+static uint64_t bounce_pong(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		while (__atomic_load_n(&line[0].v, __ATOMIC_ACQUIRE) != 2 * i + 1)
+			relax();
+		__atomic_store_n(&line[0].v, 2 * i + 2, __ATOMIC_RELEASE);
+	}
+	return 0;
+}
+
+/* Each side writes only its own line and reads the other's: the least a handoff through
+ * two one-way channels (one line each way) can cost. */
+static uint64_t bounce2_ping(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		__atomic_store_n(&line[0].v, i + 1, __ATOMIC_RELEASE);
+		while (__atomic_load_n(&line[1].v, __ATOMIC_ACQUIRE) != i + 1)
+			relax();
+	}
+	return 0;
+}
+
+static uint64_t bounce2_pong(uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		while (__atomic_load_n(&line[0].v, __ATOMIC_ACQUIRE) != i + 1)
+			relax();
+		__atomic_store_n(&line[1].v, i + 1, __ATOMIC_RELEASE);
+	}
+	return 0;
+}
+
+/* ---- the runs bench_pairs times -------------------------------------------------------- */
+
+static uint64_t t_rumpk_batched(uint64_t n)
+{
+	return two_threads("rumpk batched", rumpk_send_batched, rumpk_recv_batched, n);
+}
+static uint64_t t_rumpk_hardened(uint64_t n)
+{
+	return two_threads("rumpk hardened", rumpk_send_batched, rumpk_recv_hardened, n);
+}
+static uint64_t t_ck_batched(uint64_t n)
+{
+	return two_threads("ck_ring batched loop", ck_send_batched, ck_recv_batched, n);
+}
+static uint64_t t_rumpk_single(uint64_t n)
+{
+	return two_threads("rumpk unbatched", rumpk_send_single, rumpk_recv_single, n);
+}
+static uint64_t t_ck_single(uint64_t n)
+{
+	return two_threads("ck_ring unbatched", ck_send_single, ck_recv_single, n);
+}
+static uint64_t t_rumpk_pingpong(uint64_t n)
+{
+	return two_threads("rumpk ping-pong", rumpk_ping, rumpk_pong, n);
+}
+static uint64_t t_ck_pingpong(uint64_t n)
+{
+	return two_threads("ck_ring ping-pong", ck_ping, ck_pong, n);
+}
+static uint64_t t_bounce(uint64_t n)
+{
+	return two_threads("bounce", bounce_ping, bounce_pong, n);
+}
+static uint64_t t_bounce2(uint64_t n)
+{
+	return two_threads("two-line bounce", bounce2_ping, bounce2_pong, n);
+}
+
+/* pick_cpus — the first two CPUs this process may run on; 0 if there are fewer. */
+static int pick_cpus(void)
+{
+	cpu_set_t set;
+	int k = 0;
+	if (sched_getaffinity(0, sizeof(set), &set) != 0)
+		return 0;
+	for (int c = 0; c < CPU_SETSIZE && k < 2; c++)
+		if (CPU_ISSET(c, &set))
+			cpus[k++] = c;
+	return k == 2;
+}
+
+int main(void)
+{
+	int full = bench_full();
+	int pairs = full ? 21 : 3;
+	uint64_t n_tput = full ? 2000000 : 100000;
+	uint64_t n_pp = full ? 100000 : 5000;
+
+	if (!pick_cpus()) {
+		/* Two spinning threads on one CPU measure the scheduler, not the ring. */
+		printf("ring: skipped: needs 2 CPUs to pin producer and consumer apart, this process "
+		       "may use 1 (check taskset/cgroup limits)\n");
+		return 0;
+	}
+	if (pin(cpus[0]) != 0) {
+		fprintf(stderr, "bench_ring: cannot pin the main thread to CPU %d\n", cpus[0]);
+		return 1;
+	}
+	printf("ring: SPSC rings of 32-byte packets across threads pinned to CPUs %d and %d; peer: "
+	       "Concurrency Kit ck_ring, struct-copying SPSC (CK_RING_PROTOTYPE); 1024 slots unless "
+	       "named; ns/op = per packet (throughput) or per round trip (ping-pong)\n",
+	       cpus[0], cpus[1]);
+	printf("ring: 'ck_ring / rumpk ...' = how many times faster rumpk is (goal >= 3 batched); "
+	       "'... / bounce' = round trip in bare one-line round trips (goal <= 1.2 for rumpk)\n");
+	fflush(stdout);
+
+	cap = 1024;
+	bench_pairs("ring", "ck_ring", t_ck_batched, "rumpk batched", t_rumpk_batched, n_tput, pairs);
+	bench_pairs("ring", "ck_ring", t_ck_single, "rumpk unbatched", t_rumpk_single, n_tput, pairs);
+	bench_pairs("ring", "ck_ring", t_ck_batched, "rumpk hardened", t_rumpk_hardened, n_tput, pairs);
+	bench_pairs("ring", "rumpk ping-pong", t_rumpk_pingpong, "bounce", t_bounce, n_pp, pairs);
+	bench_pairs("ring", "ck_ring ping-pong", t_ck_pingpong, "bounce", t_bounce, n_pp, pairs);
+	bench_pairs("ring", "two-line bounce", t_bounce2, "bounce", t_bounce, n_pp, pairs);
+	if (!full)
+		return 0;
+	/* How much the figures depend on the ring's size (the smoke run skips these). */
+	cap = 256;
+	bench_pairs("ring 256 slots", "ck_ring", t_ck_batched, "rumpk batched", t_rumpk_batched,
+		    n_tput, pairs);
+	cap = 4096;
+	bench_pairs("ring 4096 slots", "ck_ring", t_ck_batched, "rumpk batched", t_rumpk_batched,
+		    n_tput, pairs);
+	cap = 8;
+	bench_pairs("ring 8 slots", "rumpk ping-pong", t_rumpk_pingpong, "bounce", t_bounce, n_pp,
+		    pairs);
+	return 0;
+}
