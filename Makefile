@@ -1,6 +1,7 @@
 # rumpk — a thin wrapper over CMake presets and the scripts in scripts/.
 #
 #   make run [ARCH=riscv64|aarch64] [APPEND='selftest=all']   build what is needed and boot
+#                                                             (with build/<preset>/initrd.tar)
 #   make test                                                 everything CI runs
 #   make bench                                                the benchmarks, full length
 #   make debug [ARCH=riscv64|aarch64]                         gdb, stopped at core_main
@@ -36,10 +37,10 @@ build: deps
 run: deps
 ifeq ($(PRESET),hosted)
 	@scripts/build.sh hosted rumpk-sim
-	@build/hosted/sim/rumpk-sim $(if $(APPEND),--append '$(APPEND)')
+	@build/hosted/sim/rumpk-sim --initrd build/hosted/initrd.tar $(if $(APPEND),--append '$(APPEND)')
 else
 	@scripts/build.sh $(PRESET)
-	@scripts/qemu.sh $(PRESET) $(if $(APPEND),--append '$(APPEND)')
+	@scripts/qemu.sh $(PRESET) --initrd build/$(PRESET)/initrd.tar $(if $(APPEND),--append '$(APPEND)')
 endif
 
 test: deps

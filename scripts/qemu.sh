@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # scripts/qemu.sh — the one place that knows rumpk's QEMU command lines.
 #
-#   scripts/qemu.sh ARCH [--kernel F] [--initrd F] [--append ARGS] [--gdb] [--mem MIB]
-#                        [-- EXTRA QEMU ARGS]
+#   scripts/qemu.sh ARCH [--kernel F] [--initrd F | --no-initrd] [--append ARGS] [--gdb]
+#                        [--mem MIB] [-- EXTRA QEMU ARGS]
 #   ARCH: riscv64 | aarch64
+#   --initrd F: the initrd (default build/ARCH/initrd.tar, which every build makes);
+#   --no-initrd boots without one (the kernel's vfs stage then fails, saying so).
 #
 # The serial console is this script's stdin/stdout (-serial stdio). Never -nographic: it
 # multiplexes the monitor onto the serial line, so a byte 0x01 then 'x' from a test would end
@@ -14,17 +16,18 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 arch=${1:-}
 [ -n "$arch" ] && shift
-kernel="" initrd="" append="" gdb=0 mem=32
+kernel="" initrd="" no_initrd=0 append="" gdb=0 mem=32
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --kernel) kernel=$2; shift 2 ;;
     --initrd) initrd=$2; shift 2 ;;
+    --no-initrd) no_initrd=1; shift ;;
     --append) append=$2; shift 2 ;;
     --mem) mem=$2; shift 2 ;;
     --gdb) gdb=1; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "qemu.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -47,7 +50,13 @@ case "$arch" in
 esac
 [ -f "$kernel" ] || { echo "qemu.sh: no kernel image at $kernel (build the $arch preset first)" >&2; exit 2; }
 cmd+=(-kernel "$kernel")
-[ -n "$initrd" ] && cmd+=(-initrd "$initrd")
+if [ $no_initrd -eq 0 ]; then
+  # QEMU places it: riscv64 virt 0x81200000, aarch64 virt 0x41000000 with -m 32M (both in
+  # the device tree's /chosen linux,initrd-start/-end, which the HALs read).
+  : "${initrd:=$top/build/$arch/initrd.tar}"
+  [ -f "$initrd" ] || { echo "qemu.sh: no initrd at $initrd (build the $arch preset first, or pass --initrd F / --no-initrd)" >&2; exit 2; }
+  cmd+=(-initrd "$initrd")
+fi
 [ -n "$append" ] && cmd+=(-append "$append")
 [ $gdb -eq 1 ] && cmd+=(-s -S)
 cmd+=("${extra[@]}")

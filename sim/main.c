@@ -4,6 +4,10 @@
  * The runner owns main(), argv and the process; it turns options into a hosted_config and
  * hands over to the hosted HAL, which never returns: the process exits with the kernel's
  * halt code (0 success, 1..255 failure), so scripts and ctest read the verdict directly.
+ *
+ * The initrd: --initrd FILE, by default the initrd.tar of the build tree the executable
+ * sits in (build/<preset>/sim/rumpk-sim -> build/<preset>/initrd.tar). The HAL copies it into
+ * guest RAM (hal.c); --no-initrd boots without one (the vfs stage then fails, saying so).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "host.h"
 #include "rumpk/abi.h"
@@ -26,12 +31,35 @@ static void usage(FILE *f)
 		"\n"
 		"  -a, --append ARGS   kernel command line, e.g. 'selftest=all' (max %d bytes)\n"
 		"  -m, --mem MIB       guest RAM in MiB (default %d, 8..4096)\n"
+		"  -i, --initrd FILE   the initrd, a POSIX ustar archive (default: initrd.tar of\n"
+		"                      this build tree, i.e. <dir of rumpk-sim>/../initrd.tar)\n"
+		"      --no-initrd     boot without an initrd (the vfs stage fails)\n"
 		"  -h, --help          this text\n"
 		"\n"
 		"Kernel command line keys:\n"
-		"  selftest=a,b|all    extra boot self-tests (none yet in this version)\n"
+		"  selftest=a,b|all    extra boot self-tests (timer, sched, idle)\n"
 		"  failstage=NAME      force boot stage NAME to fail (for testing the harness)\n",
 		RUMPK_BOOT_CMDLINE_MAX - 1, DEFAULT_RAM_MIB);
+}
+
+/* The build tree's initrd: ../initrd.tar next to this executable's directory. Returns a
+ * malloc'd path, or NULL if /proc/self/exe cannot be read. */
+static char *default_initrd(void)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash, *path;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	if (asprintf(&path, "%s/../initrd.tar", exe) < 0)
+		return NULL;
+	return path;
 }
 
 int main(int argc, char **argv)
@@ -39,13 +67,15 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "append", required_argument, NULL, 'a' },
 		{ "mem", required_argument, NULL, 'm' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "no-initrd", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct hosted_config cfg = { .ram_bytes = (uint64_t)DEFAULT_RAM_MIB << 20, .cmdline = "" };
-	int c;
+	int c, no_initrd = 0;
 
-	while ((c = getopt_long(argc, argv, "a:m:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:m:i:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (strlen(optarg) >= RUMPK_BOOT_CMDLINE_MAX) {
@@ -67,6 +97,12 @@ int main(int argc, char **argv)
 			cfg.ram_bytes = (uint64_t)mib << 20;
 			break;
 		}
+		case 'i':
+			cfg.initrd_path = optarg;
+			break;
+		case 'N':
+			no_initrd = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -78,6 +114,22 @@ int main(int argc, char **argv)
 	if (optind < argc) {
 		fprintf(stderr, "rumpk-sim: unexpected argument '%s' (see --help)\n", argv[optind]);
 		return 2;
+	}
+	if (no_initrd) {
+		cfg.initrd_path = NULL;
+	} else {
+		const char *given = cfg.initrd_path;
+		if (!given && !(cfg.initrd_path = default_initrd())) {
+			fprintf(stderr, "rumpk-sim: cannot find this build tree's initrd.tar: pass "
+				"--initrd FILE\n");
+			return 2;
+		}
+		if (access(cfg.initrd_path, R_OK) != 0) {
+			fprintf(stderr, "rumpk-sim: initrd %s: %s (%s)\n", cfg.initrd_path,
+				strerror(errno), given ? "from --initrd" :
+				"the build makes it: ninja -C build/<preset> initrd; or pass --initrd FILE");
+			return 2;
+		}
 	}
 	hosted_boot(&cfg);
 }

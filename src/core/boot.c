@@ -23,7 +23,9 @@
 #include "ring.h"
 #include "sched.h"
 #include "selftest.h"
+#include "sign.h"
 #include "timer.h"
+#include "vfs.h"
 
 #define WHY_MAX 128
 
@@ -202,6 +204,8 @@ static const struct stage stages[] = {
 	{ "timer", stage_timer },
 	{ "scheduler", stage_scheduler },
 	{ "rings", stage_rings },
+	{ "crypto", sign_stage }, /* sign.c: boot key, trusted keys, known answers */
+	{ "vfs", vfs_stage },     /* vfs.c: the initrd mounted at /, /etc/motd read */
 };
 
 int boot_stage_count(void)

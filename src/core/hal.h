@@ -183,11 +183,12 @@ void hal_as_destroy(struct hal_as *as);
 int hal_as_map(struct hal_as *as, uint64_t va, uint64_t size, unsigned prot);
 
 /* hal_as_protect — core only. Changes the permissions of a fully mapped range. Returns 0,
- * -RUMPK_EINVAL (alignment, W with X), -RUMPK_EFAULT (not entirely mapped). */
+ * -RUMPK_EINVAL (alignment, W with X), -RUMPK_EFAULT (not entirely mapped), -RUMPK_ENOMEM
+ * (splitting a mapping needed memory the HAL could not get; nothing changed). */
 int hal_as_protect(struct hal_as *as, uint64_t va, uint64_t size, unsigned prot);
 
 /* hal_as_unmap — core only. Unmaps a fully mapped range (its memory is freed). Returns 0,
- * -RUMPK_EINVAL or -RUMPK_EFAULT. */
+ * -RUMPK_EINVAL, -RUMPK_EFAULT or -RUMPK_ENOMEM (as for protect). */
 int hal_as_unmap(struct hal_as *as, uint64_t va, uint64_t size);
 
 /* hal_as_switch — core only, interrupts disabled. Makes `as` the space user code runs in

@@ -34,6 +34,48 @@
 #define SELFTEST_IDLE_NS 300000000ull
 #define SELFTEST_IDLE_MAX_WAITS 5
 
+/*
+ * User address spaces (docs/loader.md). Offsets are from the space's user_lo (what
+ * hal_as_create reports): on the hosted HAL every space is a reservation of its own inside
+ * the sim process, on bare metal the same range for every space.
+ *
+ *   user_lo                                   never mapped: NULL and small offsets fault
+ *   user_lo + USER_IMAGE_OFFSET               the image (ET_DYN placed here, aligned up
+ *                                             to its largest p_align), at most
+ *                                             USER_IMAGE_SPAN bytes of link addresses
+ *   user_lo + USER_HEAP_OFFSET                the heap (reserved: a later issue)
+ *   user_hi - GAP - USER_STACK_SIZE           the initial stack, read-write
+ *   user_hi - USER_STACK_TOP_GAP .. user_hi   never mapped
+ */
+#define USER_IMAGE_OFFSET 0x10000ull      /* 64 KiB: the image is never placed at 0 */
+#define USER_IMAGE_SPAN (64ull << 20)     /* link addresses of an image: [0, span) */
+#define USER_HEAP_OFFSET (128ull << 20)   /* heap start, reserved for the heap issue */
+#define USER_STACK_SIZE (256ull << 10)    /* initial stack, mapped read-write */
+#define USER_STACK_TOP_GAP (64ull << 10)  /* unmapped pages above the stack */
+#define USER_SPACE_MIN (USER_HEAP_OFFSET + USER_STACK_SIZE + USER_STACK_TOP_GAP)
+#define USER_ARG_BYTES_MAX (16u << 10)    /* argv + envp strings, NULs included */
+#define USER_ARG_COUNT_MAX 256u           /* argc + envc */
+
+/* ELF validator (elf.c): limits on what a program may ask for */
+#define ELF_MAX_PHNUM 32                  /* program headers (lld emits 8-10) */
+#define ELF_MAX_LOADS 8                   /* PT_LOAD segments (lld emits 4) */
+#define ELF_MAX_ALIGN (64ull << 10)       /* largest PT_LOAD p_align (lld's aarch64 default) */
+
+_Static_assert(USER_IMAGE_OFFSET + ELF_MAX_ALIGN + USER_IMAGE_SPAN <= USER_HEAP_OFFSET,
+	       "an image placed at its highest base still ends below the heap");
+
+/* initrd (tarfs.c): limits on what an archive may hold (docs/vfs.md) */
+#define TARFS_MAX_ENTRIES 256    /* headers in the archive */
+#define TARFS_MAX_NODES 512      /* index nodes: the root, every entry, implied directories */
+#define TARFS_MAX_DEPTH 16       /* components of one path */
+#define TARFS_PATH_MAX 100       /* bytes of a path: the ustar name field (prefix refused) */
+
+/* VFS (vfs.c) */
+#define VFS_PATH_MAX 256         /* bytes of a path argument, without its NUL */
+#define VFS_MAX_HANDLES 32       /* open handles, kernel-wide */
+#define VFS_MAX_MOUNTS 4         /* mounted filesystems, "/" included */
+#define VFS_MAX_DEPTH (TARFS_MAX_DEPTH * VFS_MAX_MOUNTS) /* directories a walk may be inside */
+
 #define RUMPK_VERSION_STRING "0.1.0"
 
 #endif /* RUMPK_PARAM_H */

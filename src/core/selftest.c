@@ -15,6 +15,7 @@
 #include "param.h"
 #include "ring.h"
 #include "sched.h"
+#include "sign.h"
 #include "timer.h"
 
 #define DETAIL_MAX 128
@@ -183,6 +184,7 @@ static const struct selftest tests[] = {
 	{ "timer", selftest_timer },
 	{ "sched", selftest_sched },
 	{ "idle", selftest_idle },
+	{ "crypto", sign_selftest }, /* sign.c: the Wycheproof Ed25519 vectors */
 };
 
 /* Checks every name in the selftest= list against the registry. */

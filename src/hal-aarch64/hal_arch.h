@@ -14,6 +14,7 @@
 #define RUMPK_HAL_ARCH_H
 
 #define HAL_CACHE_LINE 64
+#define HAL_ELF_MACHINE 183 /* EM_AARCH64: the e_machine of programs this HAL runs */
 
 #ifndef __ASSEMBLER__
 /* hal_cpu_relax — inside a short spin (never as a way to wait for an event). */

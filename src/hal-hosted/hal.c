@@ -120,6 +120,29 @@ void hal_halt(int code)
 	host_exit(hal_exit_status(code));
 }
 
+/*
+ * Copies the initrd file into guest RAM where QEMU's aarch64 virt would put it: at
+ * min(RAM / 2, 128 MiB) from the start, page aligned (hw/arm/boot.c). The core's allocator
+ * then keeps those pages for it, as on the bare-metal machines.
+ */
+static void load_initrd(void *ram, uint64_t ram_bytes, const char *path)
+{
+	int64_t size = host_file_size(path);
+	uint64_t off = ram_bytes / 2 < (128ull << 20) ? ram_bytes / 2 : 128ull << 20;
+
+	off &= ~4095ull;
+	if (size < 0)
+		host_die("cannot load the initrd (see above; --initrd FILE)");
+	if (size == 0)
+		host_die("the initrd file is empty (a ustar archive holds at least two zero blocks)");
+	if ((uint64_t)size > ram_bytes - off)
+		host_die("the initrd does not fit in the upper half of guest RAM: raise --mem");
+	if (host_file_read(path, (char *)ram + off, (uint64_t)size) != 0)
+		host_die("cannot load the initrd (see above)");
+	bootinfo.initrd.base = (uint64_t)(uintptr_t)ram + off;
+	bootinfo.initrd.size = (uint64_t)size;
+}
+
 /* Builds the boot info from the runner's configuration and enters the core. */
 void hosted_boot(const struct hosted_config *cfg)
 {
@@ -135,6 +158,8 @@ void hosted_boot(const struct hosted_config *cfg)
 	bootinfo.nmem = 1;
 	bootinfo.mem[0].base = (uint64_t)(uintptr_t)ram;
 	bootinfo.mem[0].size = cfg->ram_bytes;
+	if (cfg->initrd_path)
+		load_initrd(ram, cfg->ram_bytes, cfg->initrd_path);
 	host_entropy(bootinfo.entropy, sizeof(bootinfo.entropy));
 	for (i = 0; i + 1 < sizeof(bootinfo.cmdline) && c[i]; i++)
 		bootinfo.cmdline[i] = c[i];

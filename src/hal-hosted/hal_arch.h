@@ -12,6 +12,7 @@
 #define RUMPK_HAL_ARCH_H
 
 #define HAL_CACHE_LINE 64
+#define HAL_ELF_MACHINE 62 /* EM_X86_64: the e_machine of programs this HAL runs */
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>

@@ -38,6 +38,30 @@ void *host_ram_alloc(uint64_t size); /* zeroed, page aligned; NULL on failure */
  * raises SIGSEGV). Returns 0, or -1 if mprotect refused. */
 int host_page_protect(void *page, uint64_t len, bool accessible);
 void host_entropy(uint8_t *buf, size_t len);
+
+/* address spaces (host_as.c): a space is one PROT_NONE reservation of the sim process;
+ * prot is a set of HOST_PROT_* bits (equal to hal.h's HAL_PROT_*, asserted in hal_as.c) */
+#define HOST_PROT_R 0x1u
+#define HOST_PROT_W 0x2u
+#define HOST_PROT_X 0x4u
+/* Reserves `size` bytes (page multiple) no access can touch, backed by nothing until made
+ * accessible. Returns the page-aligned address, or 0 on failure. */
+uint64_t host_as_reserve(uint64_t size);
+/* Sets the protection of [va, va + len) inside a reservation. Returns 0 or -1. */
+int host_as_protect(uint64_t va, uint64_t len, unsigned prot);
+/* Drops the pages of [va, va + len) (they read as zero when next made accessible) and makes
+ * the range inaccessible again. Returns 0 or -1. */
+int host_as_discard(uint64_t va, uint64_t len);
+/* Gives a whole reservation back to the host. */
+void host_as_release(uint64_t va, uint64_t size);
+/* Zeroed host heap memory for HAL bookkeeping (never guest RAM); NULL on failure. */
+void *host_zalloc(size_t size);
+void host_free(void *p);
+/* files (host_file.c): the initrd. On failure each prints "rumpk-sim: PATH: reason" on
+ * stderr and returns -1. */
+int64_t host_file_size(const char *path); /* size of a regular file */
+/* Reads the file's len bytes into dst; fails if it is shorter or longer than len. */
+int host_file_read(const char *path, void *dst, uint64_t len);
 void host_exit(int code) __attribute__((noreturn));
 void host_die(const char *msg) __attribute__((noreturn)); /* set-up failed before boot */
 
@@ -50,6 +74,7 @@ void hosted_kernel_fault(const char *kind, uint64_t pc, uint64_t addr) __attribu
 struct hosted_config {
 	uint64_t ram_bytes;
 	const char *cmdline;
+	const char *initrd_path; /* copied into guest RAM for boot_info.initrd; NULL: none */
 };
 void hosted_boot(const struct hosted_config *cfg) __attribute__((noreturn));
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "host.h"
+#include "tar_image.h"
 
 struct fake_hal fake;
 
@@ -36,8 +37,25 @@ void *fake_ram(void)
 	return ram;
 }
 
+/* A small valid ustar image, built once, outside the fake RAM (so no test's page counts
+ * change): what the default boot's vfs stage mounts. */
+const void *fake_initrd(size_t *size)
+{
+	static struct timg t;
+	if (!t.len) {
+		timg_add(&t, "etc/", '5', NULL, 0);
+		timg_add(&t, "etc/motd", '0', FAKE_MOTD, sizeof(FAKE_MOTD) - 1);
+		timg_end(&t, 10240);
+	}
+	*size = t.len;
+	return t.buf;
+}
+
 void fake_boot_info(struct rumpk_boot_info *bi, const char *cmdline)
 {
+	size_t initrd_size;
+	const void *initrd = fake_initrd(&initrd_size);
+
 	uint64_t ram = (uint64_t)(uintptr_t)fake_ram();
 
 	memset(bi, 0, sizeof(*bi));
@@ -48,6 +66,8 @@ void fake_boot_info(struct rumpk_boot_info *bi, const char *cmdline)
 	bi->kernel.base = ram + (2ull << 20); /* like riscv64: the kernel 2 MiB into RAM */
 	bi->kernel.size = 1ull << 20;
 	bi->timer_hz = 1000000000ull;
+	bi->initrd.base = (uint64_t)(uintptr_t)initrd;
+	bi->initrd.size = initrd_size;
 	strncpy(bi->cmdline, cmdline ? cmdline : "", sizeof(bi->cmdline) - 1);
 }
 

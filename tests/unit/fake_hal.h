@@ -44,8 +44,14 @@ void fake_reset(void);
 /* The fake machine's RAM: FAKE_RAM_SIZE bytes aligned to FAKE_RAM_ALIGN (allocated once). */
 void *fake_ram(void);
 
-/* A valid boot info: FAKE_RAM_SIZE of fake_ram(), a 1 MiB kernel at 2 MiB, `cmdline`. */
+/* A valid boot info: FAKE_RAM_SIZE of fake_ram(), a 1 MiB kernel at 2 MiB, `cmdline`, and
+ * the initrd of fake_initrd(). */
 void fake_boot_info(struct rumpk_boot_info *bi, const char *cmdline);
+
+/* The fake machine's initrd: a ustar image (outside fake_ram()) holding the directory etc/
+ * and the file etc/motd with FAKE_MOTD. Returns it and its size. */
+#define FAKE_MOTD "Welcome to the fake machine.\n"
+const void *fake_initrd(size_t *size);
 
 /* Installs the hosted HAL's real trap handlers (host_cpu.c: SIGSEGV, SIGBUS, SIGILL and
  * SIGFPE on an alternate signal stack become core_kernel_fault()). Off by default, so a

@@ -212,4 +212,46 @@ _Static_assert(sizeof(struct rumpk_auxv) == 16, "auxv entry is 16 bytes");
 _Static_assert(offsetof(struct rumpk_auxv, type) == 0, "auxv.type");
 _Static_assert(offsetof(struct rumpk_auxv, value) == 8, "auxv.value");
 
+/*
+ * Files (the VFS, src/core/vfs.h; docs/vfs.md): what stat and readdir report, the open
+ * flags and the seek origins. Read-only for now. Output structures: the kernel writes every
+ * reserved field as zero.
+ */
+#define RUMPK_NAME_MAX 100 /* bytes of one path component (the ustar name field) */
+
+#define RUMPK_FT_FILE 1    /* a regular file */
+#define RUMPK_FT_DIR 2     /* a directory */
+
+#define RUMPK_O_DIRECTORY 0x1u /* open a directory (for readdir); without it, only files */
+
+#define RUMPK_SEEK_SET 0   /* from the start */
+#define RUMPK_SEEK_CUR 1   /* from the handle's offset */
+#define RUMPK_SEEK_END 2   /* from the end */
+
+struct rumpk_stat {
+	uint32_t type;      /* RUMPK_FT_* */
+	uint32_t mode;      /* permission bits (07777) as the archive stores them */
+	uint64_t size;      /* bytes; 0 for a directory */
+	uint64_t mtime;     /* seconds since 1970 as stored (the build stores 0) */
+	uint64_t reserved0; /* zero */
+};
+_Static_assert(sizeof(struct rumpk_stat) == 32, "stat is 32 bytes");
+_Static_assert(offsetof(struct rumpk_stat, type) == 0, "stat.type");
+_Static_assert(offsetof(struct rumpk_stat, mode) == 4, "stat.mode");
+_Static_assert(offsetof(struct rumpk_stat, size) == 8, "stat.size");
+_Static_assert(offsetof(struct rumpk_stat, mtime) == 16, "stat.mtime");
+_Static_assert(offsetof(struct rumpk_stat, reserved0) == 24, "stat.reserved0");
+
+struct rumpk_dirent {
+	uint32_t type;      /* RUMPK_FT_* */
+	uint32_t namelen;   /* bytes of name before its NUL */
+	uint64_t size;      /* bytes; 0 for a directory */
+	char name[RUMPK_NAME_MAX + 4]; /* NUL-terminated, zero-padded to the end */
+};
+_Static_assert(sizeof(struct rumpk_dirent) == 120, "dirent is 120 bytes");
+_Static_assert(offsetof(struct rumpk_dirent, type) == 0, "dirent.type");
+_Static_assert(offsetof(struct rumpk_dirent, namelen) == 4, "dirent.namelen");
+_Static_assert(offsetof(struct rumpk_dirent, size) == 8, "dirent.size");
+_Static_assert(offsetof(struct rumpk_dirent, name) == 16, "dirent.name");
+
 #endif /* RUMPK_ABI_H */

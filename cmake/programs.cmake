@@ -1,0 +1,112 @@
+# User programs: static-PIE ELF64 images for one machine, linked against libnexus
+# (src/user/libnexus: crt0 + the library) and libk's string functions (src/libk/string.c),
+# and nothing of the kernel's build: no sanitizer, no -fno-pie, no libc, whatever the preset.
+#
+#   rumpk_add_program(NAME SOURCE... [MACHINE x86_64|riscv64|aarch64])
+#
+# builds ${CMAKE_BINARY_DIR}/programs/NAME.elf for the preset's machine
+# (RUMPK_PROGRAM_MACHINE: x86_64 in the hosted presets, else RUMPK_HAL). With another
+# MACHINE it builds ${CMAKE_BINARY_DIR}/programs/<MACHINE>/NAME.elf instead (the hosted
+# tests validate the cross images too). The target is program-NAME (program-NAME-<MACHINE>
+# for another machine), in ALL; its properties RUMPK_ELF and RUMPK_MACHINE give the output
+# and the machine, and the global property RUMPK_PROGRAM_TARGETS lists every such target.
+# The ELF is unsigned: signing and packing it into the initrd are the caller's business.
+#
+# Why custom commands and not add_executable: every target of a preset is compiled with
+# that preset's flags (the toolchain file's -fno-pie, hosted-asan's -fsanitize=...), and a
+# hosted tree must also build riscv64/aarch64 programs. A program's compile line is
+# exactly what is below, for its machine. Recipe verified with clang/lld 14
+# (docs/loader.md): ET_DYN, no PT_INTERP, PT_DYNAMIC with only R_*_RELATIVE, PT_GNU_RELRO,
+# a non-executable PT_GNU_STACK, four PT_LOADs on separate pages, linked at 0.
+
+if(RUMPK_HAL STREQUAL "hosted")
+  set(RUMPK_PROGRAM_MACHINE x86_64)
+else()
+  set(RUMPK_PROGRAM_MACHINE ${RUMPK_HAL})
+endif()
+set(_rumpk_user_dir ${CMAKE_SOURCE_DIR}/src/user)
+
+# Per machine. x86_64: -mno-red-zone, since the hosted HAL's preemption writes below a
+# program's rsp (MACHINE-FACTS.md). riscv64: lld 14 cannot relax, and rv64imac has no FPU
+# code (no float runtime either). aarch64: general registers only until user FP state is
+# saved by the kernel.
+set(_rumpk_prog_target_x86_64 --target=x86_64-unknown-linux-gnu -mno-red-zone)
+set(_rumpk_prog_target_riscv64 --target=riscv64-unknown-elf -march=rv64imac -mabi=lp64
+  -mcmodel=medany -mno-relax)
+set(_rumpk_prog_target_aarch64 --target=aarch64-none-elf -mcpu=cortex-a72 -mgeneral-regs-only)
+
+set(_rumpk_prog_common -fPIE -ffreestanding -nostdlibinc -g
+  -I${_rumpk_user_dir}/libnexus/include -I${CMAKE_SOURCE_DIR}/src/libk/include
+  -I${CMAKE_SOURCE_DIR}/src/core/include)
+# Unwind tables off: nothing unwinds user code, and no .eh_frame means no PT_GNU_EH_FRAME.
+set(_rumpk_prog_cflags -std=gnu11 -O2 -fno-common -fno-stack-protector
+  -fno-asynchronous-unwind-tables -fno-unwind-tables -ffunction-sections -fdata-sections
+  -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
+  -Wmissing-prototypes -Wvla)
+set(_rumpk_prog_ldflags -fPIE -nostdlib -fuse-ld=lld
+  -Wl,-pie,--no-dynamic-linker,-z,text,-z,noexecstack,-z,separate-code,-z,max-page-size=4096
+  -Wl,--no-undefined,--gc-sections)
+
+set_property(GLOBAL PROPERTY RUMPK_PROGRAM_TARGETS "")
+
+function(rumpk_add_program name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "MACHINE" "")
+  set(sources ${arg_UNPARSED_ARGUMENTS})
+  if(NOT sources)
+    message(FATAL_ERROR "rumpk_add_program(${name}): no sources")
+  endif()
+  set(machine ${RUMPK_PROGRAM_MACHINE})
+  if(arg_MACHINE)
+    set(machine ${arg_MACHINE})
+  endif()
+  if(NOT DEFINED _rumpk_prog_target_${machine})
+    message(FATAL_ERROR "rumpk_add_program(${name}): unknown MACHINE '${machine}' "
+      "(x86_64, riscv64 or aarch64)")
+  endif()
+  if(machine STREQUAL RUMPK_PROGRAM_MACHINE)
+    set(out ${CMAKE_BINARY_DIR}/programs/${name}.elf)
+    set(target program-${name})
+  else()
+    set(out ${CMAKE_BINARY_DIR}/programs/${machine}/${name}.elf)
+    set(target program-${name}-${machine})
+  endif()
+  set(objdir ${CMAKE_BINARY_DIR}/programs-obj/${machine}/${name})
+  set(tflags ${_rumpk_prog_target_${machine}})
+
+  list(APPEND sources
+    ${_rumpk_user_dir}/libnexus/arch/${machine}/crt0.S
+    ${_rumpk_user_dir}/libnexus/nexus.c
+    ${CMAKE_SOURCE_DIR}/src/libk/string.c)
+  set(objs "")
+  foreach(src IN LISTS sources)
+    if(NOT IS_ABSOLUTE "${src}")
+      set(src ${CMAKE_CURRENT_SOURCE_DIR}/${src})
+    endif()
+    file(RELATIVE_PATH rel ${CMAKE_SOURCE_DIR} ${src})
+    set(obj ${objdir}/${rel}.o)
+    get_filename_component(odir ${obj} DIRECTORY)
+    if(src MATCHES "\\.S$")
+      set(flags ${tflags} ${_rumpk_prog_common})
+    else()
+      set(flags ${tflags} ${_rumpk_prog_common} ${_rumpk_prog_cflags})
+    endif()
+    add_custom_command(OUTPUT ${obj}
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${odir}
+      COMMAND ${CMAKE_C_COMPILER} ${flags} -MD -MF ${obj}.d -c ${src} -o ${obj}
+      DEPENDS ${src}
+      DEPFILE ${obj}.d
+      COMMENT "Program ${name} (${machine}): ${rel}"
+      VERBATIM)
+    list(APPEND objs ${obj})
+  endforeach()
+  get_filename_component(outdir ${out} DIRECTORY)
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${outdir}
+    COMMAND ${CMAKE_C_COMPILER} ${tflags} ${_rumpk_prog_ldflags} ${objs} -o ${out}
+    DEPENDS ${objs}
+    COMMENT "Program ${name} (${machine}) -> ${out}"
+    VERBATIM)
+  add_custom_target(${target} ALL DEPENDS ${out})
+  set_target_properties(${target} PROPERTIES RUMPK_ELF ${out} RUMPK_MACHINE ${machine})
+  set_property(GLOBAL APPEND PROPERTY RUMPK_PROGRAM_TARGETS ${target})
+endfunction()

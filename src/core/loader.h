@@ -1,0 +1,87 @@
+/*
+ * loader.h — maps a validated program image into a user address space through the HAL's
+ * hal_as_* calls and builds its initial stack (argc, argv, envp, auxv).
+ *
+ * The caller hands over the kernel's private, signature-verified copy of the file; the
+ * loader validates it itself (elf_validate, so no caller can map an image it forgot to
+ * check) and reads only that copy. Layout and limits: param.h (USER_*), docs/loader.md.
+ */
+#ifndef RUMPK_LOADER_H
+#define RUMPK_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elf.h"
+#include "hal.h"
+
+struct loader_args {
+	const char *const *argv; /* argc kernel strings, copied to the user stack */
+	uint32_t argc;
+	const char *const *envp; /* envc kernel strings */
+	uint32_t envc;
+	/* The space to load into. NULL: loader_load creates one (hal_as_create), and it is
+	 * destroyed again by a failed load or by loader_unload. Otherwise the caller's space
+	 * and its user range as hal_as_create reported it; the loader only adds mappings. */
+	struct hal_as *as;
+	uint64_t user_lo, user_hi;
+};
+
+/* A mapped range the loader made (what loader_unload takes away again). */
+struct loader_map {
+	uint64_t va, size;
+};
+
+struct loader_image {
+	struct elf_image elf;  /* the validation result; elf.err names a refusal */
+	struct hal_as *as;     /* the space the program lives in */
+	int own_as;            /* 1: created by loader_load, destroyed by loader_unload */
+	uint64_t user_lo, user_hi;
+	uint64_t base;         /* load bias: link address + base = user address (AT_BASE) */
+	uint64_t entry;        /* user address of the entry point (AT_ENTRY) */
+	uint64_t sp;           /* initial stack pointer, 16-byte aligned, pointing at argc */
+	uint64_t stack_lo, stack_hi; /* the mapped stack */
+	uint64_t phdr;         /* AT_PHDR */
+	uint64_t random;       /* AT_RANDOM: user address of the 16 bytes */
+	uint64_t load_seq;     /* which load this was (the AT_RANDOM derivation's counter) */
+	unsigned nmaps;
+	struct loader_map maps[ELF_MAX_LOADS + 1]; /* image segments, then the stack */
+};
+
+/* auxv entries the loader writes, AT_NULL included (the order is in loader.c) */
+#define LOADER_AUXV_COUNT 8
+
+/*
+ * loader_load — validates `size` bytes at `file` (elf_validate), maps the image at a base
+ * of at least user_lo + USER_IMAGE_OFFSET, copies the segments, applies the RELATIVE
+ * relocations, sets final permissions (W^X at every moment: segments are mapped RW, filled,
+ * relocated, then made R, RX or RW; PT_GNU_RELRO read-only), maps the stack and writes
+ * argc/argv/envp/auxv. Fiber context; boot_info() must be valid (AT_RANDOM).
+ * Returns 0 with *out filled, or a negative error with nothing left mapped by this call
+ * (and a space it created destroyed):
+ *   -RUMPK_ENOEXEC   validation refused the file (out->elf.err/where say why), or an
+ *                    ET_EXEC image does not fit the space (ELF_E_PLACEMENT)
+ *   -RUMPK_ERANGE    too many or too long arguments (USER_ARG_*), or a space smaller
+ *                    than USER_SPACE_MIN
+ *   -RUMPK_ENOSYS    the HAL has no address spaces yet (bare metal today)
+ *   other            what a hal_as_* or hal_copy_to_user call returned (ENOMEM, EEXIST
+ *                    for a caller's space with something in the way, EFAULT)
+ */
+int loader_load(const void *file, size_t size, const struct loader_args *args,
+		struct loader_image *out);
+
+/* loader_unload — unmaps what loader_load mapped and destroys the space if it created it.
+ * Leaves *img zeroed. A zeroed image is ignored. */
+void loader_unload(struct loader_image *img);
+
+/*
+ * loader_at_random — the AT_RANDOM bytes of load number `seq` under boot entropy `entropy`
+ * (boot_info()->entropy). NOT cryptographic: two rounds of the SplitMix64 finaliser over
+ * entropy words and the counter, distinct per load and per boot, predictable to anyone
+ * who learns the entropy. Stands in until the crypto issue offers a keyed hash (SipHash
+ * under the boot key), which should replace it. Exposed for the tests.
+ */
+void loader_at_random(const uint8_t entropy[RUMPK_BOOT_ENTROPY_BYTES], uint64_t seq,
+		      uint8_t out[16]);
+
+#endif /* RUMPK_LOADER_H */
