@@ -15,6 +15,7 @@
 #include "boot.h"
 
 #include "cmdline.h"
+#include "exec.h"
 #include "hal.h"
 #include "kprintf.h"
 #include "kutil.h"
@@ -206,6 +207,7 @@ static const struct stage stages[] = {
 	{ "rings", stage_rings },
 	{ "crypto", sign_stage }, /* sign.c: boot key, trusted keys, known answers */
 	{ "vfs", vfs_stage },     /* vfs.c: the initrd mounted at /, /etc/motd read */
+	{ "loader", exec_stage }, /* exec.c: every /bin program verified, validated, loaded */
 };
 
 int boot_stage_count(void)
@@ -267,7 +269,10 @@ void core_main(const struct rumpk_boot_info *bi)
 				why[0] ? why : "no reason given", rumpk_strerror(err));
 			core_halt(i + 1);
 		}
-		kprintf("[stage %02d/%02d] %s ok\n", i + 1, n, stages[i].name);
+		if (why[0]) /* a stage may report what it found: "ok: 2 verified, 0 refused" */
+			kprintf("[stage %02d/%02d] %s ok: %s\n", i + 1, n, stages[i].name, why);
+		else
+			kprintf("[stage %02d/%02d] %s ok\n", i + 1, n, stages[i].name);
 	}
 	if (selftest_run(bi->cmdline))
 		core_halt(SELFTEST_EXIT_CODE);

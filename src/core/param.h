@@ -76,6 +76,9 @@ _Static_assert(USER_IMAGE_OFFSET + ELF_MAX_ALIGN + USER_IMAGE_SPAN <= USER_HEAP_
 #define VFS_MAX_MOUNTS 4         /* mounted filesystems, "/" included */
 #define VFS_MAX_DEPTH (TARFS_MAX_DEPTH * VFS_MAX_MOUNTS) /* directories a walk may be inside */
 
+/* exec: the largest program file read into a private copy */
+#define EXEC_MAX_FILE (4ull << 20)
+
 #define RUMPK_VERSION_STRING "0.1.0"
 
 #endif /* RUMPK_PARAM_H */

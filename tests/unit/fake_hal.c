@@ -7,6 +7,7 @@
 #include "fake_hal.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -39,10 +40,28 @@ void *fake_ram(void)
 
 /* A small valid ustar image, built once, outside the fake RAM (so no test's page counts
  * change): what the default boot's vfs stage mounts. */
+/* Adds the build's signed program at `file` as bin/NAME, so the loader stage has real,
+ * correctly signed work on the fake machine too. */
+static void add_signed_program(struct timg *t, const char *name, const char *file)
+{
+	static char data[256 * 1024];
+	char path[64];
+	FILE *f = fopen(file, "rb");
+	ck_assert_msg(f != NULL, "fake initrd: cannot open the signed program %s", file);
+	size_t n = fread(data, 1, sizeof(data), f);
+	ck_assert_msg(n > 0 && feof(f), "fake initrd: %s is empty or too large", file);
+	fclose(f);
+	snprintf(path, sizeof(path), "bin/%s", name);
+	timg_add(t, path, '0', data, n);
+}
+
 const void *fake_initrd(size_t *size)
 {
 	static struct timg t;
 	if (!t.len) {
+		timg_add(&t, "bin/", '5', NULL, 0);
+		add_signed_program(&t, "hello", RUMPK_SIGNED_DIR "/hello");
+		add_signed_program(&t, "ldtest", RUMPK_SIGNED_DIR "/ldtest");
 		timg_add(&t, "etc/", '5', NULL, 0);
 		timg_add(&t, "etc/motd", '0', FAKE_MOTD, sizeof(FAKE_MOTD) - 1);
 		timg_end(&t, 10240);
