@@ -231,3 +231,43 @@ int unit_main(Suite *suite)
 	srunner_free(sr);
 	return failed ? 1 : 0;
 }
+
+uint8_t *fake_read_file_opt(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	uint8_t *b = malloc((size_t)(n > 0 ? n : 0) + 128);
+	ck_assert_uint_eq(fread(b, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return b;
+}
+
+uint8_t *fake_read_file(const char *path, size_t *len)
+{
+	uint8_t *b = fake_read_file_opt(path, len);
+	ck_assert_msg(b != NULL, "cannot open %s (is it built?)", path);
+	return b;
+}
+
+void fake_host_perms(uint64_t va, char out[5])
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+
+	ck_assert_ptr_nonnull(f);
+	strcpy(out, "none");
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long a, b;
+		char perms[5];
+		if (sscanf(line, "%llx-%llx %4s", &a, &b, perms) == 3 && va >= a && va < b) {
+			memcpy(out, perms, 5);
+			break;
+		}
+	}
+	fclose(f);
+}

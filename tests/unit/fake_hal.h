@@ -62,6 +62,15 @@ void fake_host_traps(void);
  * passed (fake.now_ns moved on), disarm and call core_timer_irq(). Returns 1 if it fired. */
 int fake_fire_timer_if_due(void);
 
+/* The whole file at `path` in a malloc'ed buffer with 128 spare bytes after its end (room
+ * for a signature trailer); *len is the file's size. fake_read_file fails the test if it
+ * cannot be read, fake_read_file_opt returns NULL. */
+uint8_t *fake_read_file(const char *path, size_t *len);
+uint8_t *fake_read_file_opt(const char *path, size_t *len);
+
+/* The host's view of the page at va: "rw-p" etc. from /proc/self/maps, "none" if unmapped. */
+void fake_host_perms(uint64_t va, char out[5]);
+
 /* Runs core_main(bi) until hal_halt(); returns the exit code. */
 int fake_run_core(const struct rumpk_boot_info *bi);
 

@@ -49,29 +49,10 @@ static void teardown(void)
 	ck_assert_uint_eq(st.mapped_bytes, st0.mapped_bytes);
 }
 
-/* The host's view of the page at va: "rw-p" etc. from /proc/self/maps. */
-static void host_perms(uint64_t va, char out[5])
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[512];
-
-	ck_assert_ptr_nonnull(f);
-	strcpy(out, "none");
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long a, b;
-		char perms[5];
-		if (sscanf(line, "%llx-%llx %4s", &a, &b, perms) == 3 && va >= a && va < b) {
-			memcpy(out, perms, 5);
-			break;
-		}
-	}
-	fclose(f);
-}
-
 static void expect_perms(uint64_t va, const char *want)
 {
 	char got[5];
-	host_perms(va, got);
+	fake_host_perms(va, got);
 	ck_assert_msg(strcmp(got, want) == 0, "page %#llx: host says %s, want %s",
 		      (unsigned long long)va, got, want);
 }

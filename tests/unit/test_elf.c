@@ -42,26 +42,11 @@ static const struct machine {
 	{ "aarch64", "aarch64/", ELF_EM_AARCH64 },
 };
 
-static uint8_t *read_file(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s (built by the elf-corpus/program targets)", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *p = malloc(n ? (size_t)n : 1);
-	ck_assert_ptr_nonnull(p);
-	ck_assert_uint_eq(fread(p, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*size = (size_t)n;
-	return p;
-}
-
 static uint8_t *program(const struct machine *m, const char *name, size_t *size)
 {
 	char path[512];
 	snprintf(path, sizeof(path), "%s/%s%s.elf", RUMPK_PROGRAMS_DIR, m->dir, name);
-	return read_file(path, size);
+	return fake_read_file(path, size);
 }
 
 /* ---- field access on a copy ---------------------------------------------------------- */
@@ -222,7 +207,7 @@ START_TEST(corpus_gives_exactly_the_tagged_refusal)
 		char fpath[800];
 		size_t size;
 		snprintf(fpath, sizeof(fpath), "%s/%s/%s", RUMPK_CORPUS_DIR, m->name, file);
-		uint8_t *f = read_file(fpath, &size);
+		uint8_t *f = fake_read_file(fpath, &size);
 		struct elf_image img;
 		validate(f, size, m->em, &img);
 		ck_assert_msg(img.err == want, "%s/%s: got %s, manifest says %s", m->name, file,

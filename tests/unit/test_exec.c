@@ -17,24 +17,10 @@
 
 static unsigned char sk[crypto_sign_SECRETKEYBYTES];
 
-static uint8_t *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *b = malloc((size_t)n + sizeof(struct rumpk_sig_trailer) + 1);
-	ck_assert_uint_eq(fread(b, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return b;
-}
-
 static void setup(void)
 {
 	size_t n;
-	uint8_t *k = read_file(RUMPK_SIGNING_KEY_FILE, &n);
+	uint8_t *k = fake_read_file(RUMPK_SIGNING_KEY_FILE, &n);
 	ck_assert_uint_eq(n, sizeof(sk));
 	memcpy(sk, k, sizeof(sk));
 	free(k);
@@ -70,7 +56,7 @@ START_TEST(signed_corpus_gives_each_named_error)
 			continue;
 		snprintf(path, sizeof(path), "%s/x86_64/%s", RUMPK_CORPUS_DIR, file);
 		size_t len;
-		uint8_t *b = read_file(path, &len);
+		uint8_t *b = fake_read_file(path, &len);
 		len = sign_buf(b, len);
 		struct exec_verdict v;
 		char why[200];
@@ -97,7 +83,7 @@ END_TEST
 START_TEST(every_prefix_of_a_signed_program_is_refused)
 {
 	size_t len;
-	uint8_t *b = read_file(RUMPK_SIGNED_DIR "/hello", &len);
+	uint8_t *b = fake_read_file(RUMPK_SIGNED_DIR "/hello", &len);
 	struct exec_verdict v;
 	ck_assert_int_eq(exec_check(b, len, &v, NULL, 0), 0); /* the whole file passes */
 	for (size_t n = 0; n < len; n++) {
@@ -115,7 +101,7 @@ END_TEST
 START_TEST(every_bit_flip_of_a_signed_program_is_refused)
 {
 	size_t len;
-	uint8_t *b = read_file(RUMPK_SIGNED_DIR "/hello", &len);
+	uint8_t *b = fake_read_file(RUMPK_SIGNED_DIR "/hello", &len);
 	struct exec_verdict v;
 	ck_assert_uint_ge(len, 4096);
 	for (size_t i = 0; i < len; i++) {

@@ -45,20 +45,6 @@ static const char *const argv3[] = { "ldtest", "one", "two" };
 static const char *const envp1[] = { "RUMPK=1" };
 static const struct loader_args ldtest_args = { argv3, 3, envp1, 1, NULL, 0, 0 };
 
-static uint8_t *read_file(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *p = malloc((size_t)n);
-	ck_assert_uint_eq(fread(p, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*size = (size_t)n;
-	return p;
-}
-
 /* The boot runs up to the memory stage (failstage=timer ends it there): boot_info() and
  * the page allocator are live, as they are when the loader stage runs. */
 static void setup(void)
@@ -69,7 +55,7 @@ static void setup(void)
 		bi.entropy[i] = (uint8_t)(0x40 + i * 3);
 	fake_run_core(&bi);
 	ck_assert_ptr_eq(boot_info(), &bi);
-	prog = read_file(RUMPK_PROGRAMS_DIR "/ldtest.elf", &prog_size);
+	prog = fake_read_file(RUMPK_PROGRAMS_DIR "/ldtest.elf", &prog_size);
 	hosted_as_stats(&as0);
 	mem_stats(&mem0);
 }
@@ -100,23 +86,6 @@ static uint64_t rd64(struct hal_as *as, uint64_t va)
 	ck_assert_msg(hal_copy_from_user(as, &v, va, 8) == 0, "cannot read %#llx",
 		      (unsigned long long)va);
 	return v;
-}
-
-static void host_perms(uint64_t va, char out[5])
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[512];
-
-	strcpy(out, "none");
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long a, b;
-		char perms[5];
-		if (sscanf(line, "%llx-%llx %4s", &a, &b, perms) == 3 && va >= a && va < b) {
-			memcpy(out, perms, 5);
-			break;
-		}
-	}
-	fclose(f);
 }
 
 /* ---- running a program in place -------------------------------------------------------- */
@@ -232,7 +201,7 @@ START_TEST(maps_ldtest_as_linked)
 		uint8_t byte;
 		ck_assert_int_eq(hosted_as_lookup(li.as, va, &s, &x, &prot), 0);
 		ck_assert_uint_eq(prot, segs[i].prot);
-		host_perms(va, perms);
+		fake_host_perms(va, perms);
 		ck_assert_str_eq(perms, segs[i].host);
 		ck_assert_int_eq(hal_copy_from_user(li.as, &byte, va, 1), 0);
 		ck_assert_int_eq(hal_copy_to_user(li.as, va, &byte, 1),
@@ -245,7 +214,7 @@ START_TEST(maps_ldtest_as_linked)
 	ck_assert_int_eq(hal_copy_from_user(li.as, &b, li.base + e.hi, 1), -RUMPK_EFAULT);
 	ck_assert_int_eq(hal_copy_from_user(li.as, &b, li.stack_lo - 1, 1), -RUMPK_EFAULT);
 	ck_assert_int_eq(hal_copy_from_user(li.as, &b, li.stack_hi, 1), -RUMPK_EFAULT);
-	host_perms(li.stack_lo, perms);
+	fake_host_perms(li.stack_lo, perms);
 	ck_assert_str_eq(perms, "rw-p");
 	ck_assert_uint_eq(li.nmaps, 5);
 
@@ -330,7 +299,7 @@ START_TEST(runs_hello_without_arguments)
 {
 	struct loader_image li;
 	size_t size;
-	uint8_t *hello = read_file(RUMPK_PROGRAMS_DIR "/hello.elf", &size);
+	uint8_t *hello = fake_read_file(RUMPK_PROGRAMS_DIR "/hello.elf", &size);
 	static const char *const name[] = { "hello" };
 	struct loader_args a = { name, 1, NULL, 0, NULL, 0, 0 };
 

@@ -345,20 +345,6 @@ START_TEST(generated_table_holds_the_signing_key)
 }
 END_TEST
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "cannot open %s", path);
-	fseek(fp, 0, SEEK_END);
-	long n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	uint8_t *b = malloc((size_t)n + 1);
-	ck_assert_uint_eq(fread(b, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	*len = (size_t)n;
-	return b;
-}
-
 /* What rumpk-sign wrote at build time verifies in the kernel's path, and one flipped bit
  * anywhere in the payload or signature does not. */
 START_TEST(files_signed_by_the_tool_verify)
@@ -370,7 +356,7 @@ START_TEST(files_signed_by_the_tool_verify)
 	copy = strdup(list);
 	for (char *p = strtok_r(copy, ":", &save); p; p = strtok_r(NULL, ":", &save)) {
 		size_t len;
-		uint8_t *f = slurp(p, &len), h[64];
+		uint8_t *f = fake_read_file(p, &len), h[64];
 		struct sign_result res;
 		ck_assert_msg(sign_verify(f, len, &sign_trusted_keys, &res) == 0, "%s: %s", p,
 			      sign_reason(res.reason));

@@ -486,25 +486,11 @@ END_TEST
 
 /* ---- real archives ----------------------------------------------------------------------- */
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s (build the initrd target)", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *buf = malloc(n > 0 ? (size_t)n : 1);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 START_TEST(build_initrd_mounts)
 {
 	size_t len, motd_len;
-	uint8_t *buf = slurp(RUMPK_TEST_INITRD, &len);
-	uint8_t *motd = slurp(RUMPK_TEST_ROOTFS "/etc/motd", &motd_len);
+	uint8_t *buf = fake_read_file(RUMPK_TEST_INITRD, &len);
+	uint8_t *motd = fake_read_file(RUMPK_TEST_ROOTFS "/etc/motd", &motd_len);
 	struct tarfs *fs;
 	struct tar_error e;
 	struct rumpk_stat st;
@@ -542,7 +528,7 @@ static uint8_t *gnu_tar(const char *setup_sh, const char *options, const char *i
 		 dir, setup_sh, options, items);
 	ck_assert_msg(system(cmd) == 0, "failed: %s", cmd);
 	snprintf(path, sizeof(path), "%s/a.tar", dir);
-	uint8_t *buf = slurp(path, len);
+	uint8_t *buf = fake_read_file(path, len);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	ck_assert_int_eq(system(cmd), 0);
 	return buf;
@@ -626,7 +612,7 @@ static void sweep(const uint8_t *buf, size_t len, const char *what)
 START_TEST(truncation_sweep_build_initrd)
 {
 	size_t len;
-	uint8_t *buf = slurp(RUMPK_TEST_INITRD, &len);
+	uint8_t *buf = fake_read_file(RUMPK_TEST_INITRD, &len);
 	sweep(buf, len, "initrd.tar");
 	free(buf);
 }

@@ -586,21 +586,6 @@ END_TEST
 
 /* ---- the build's initrd, file by file against src/user/rootfs ----------------------------- */
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *buf = malloc(n > 0 ? (size_t)n : 1);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 static int files_seen, rootfs_files;
 
 /* Walks a VFS directory; every file whose twin exists under the rootfs must match it. */
@@ -619,7 +604,7 @@ static void walk(const char *dir, int depth)
 		}
 		size_t len;
 		snprintf(host, sizeof(host), "%s%s", RUMPK_TEST_ROOTFS, path);
-		uint8_t *want = slurp(host, &len);
+		uint8_t *want = fake_read_file_opt(host, &len);
 		if (!want)
 			continue; /* made by the build (a signed program), not kept in the repo */
 		uint8_t *got = malloc(len + 1);
@@ -650,7 +635,7 @@ START_TEST(build_initrd_matches_rootfs)
 	size_t len;
 	struct tarfs *fs;
 	struct tar_error e;
-	uint8_t *buf = slurp(RUMPK_TEST_INITRD, &len);
+	uint8_t *buf = fake_read_file_opt(RUMPK_TEST_INITRD, &len);
 	ck_assert_msg(buf != NULL, "no %s: build the initrd target", RUMPK_TEST_INITRD);
 	ck_assert_msg(tar_mount(buf, len, &fs, &e) == 0, "%s", e.msg);
 	ck_assert_int_eq(vfs_mount("/", &tar_vfs_ops, fs), 0);
