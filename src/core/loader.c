@@ -26,29 +26,31 @@
 #include "kutil.h"
 #include "mem.h" /* PAGE_SIZE */
 #include "param.h"
+#include "sodium.h"
 
 #define PAGE_DOWN(x) ((x) & ~(PAGE_SIZE - 1))
 #define PAGE_UP(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 
 static uint64_t loads_started; /* the AT_RANDOM counter: one per loader_load call */
 
-/* SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijective 64-bit mixer. */
-static uint64_t mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
+/* AT_RANDOM: SipHash-2-4 (128-bit output) keyed with the first 16 bytes of
+ * SHA-512("rumpk AT_RANDOM v1" || boot entropy), over the load counter (8 bytes, little
+ * endian). Distinct per load and per boot, and unpredictable without the boot entropy. */
+#define AT_RANDOM_LABEL "rumpk AT_RANDOM v1"
 
 void loader_at_random(const uint8_t entropy[RUMPK_BOOT_ENTROPY_BYTES], uint64_t seq,
 		      uint8_t out[16])
 {
-	uint64_t w[4], r[2];
+	uint8_t in[sizeof(AT_RANDOM_LABEL) - 1 + RUMPK_BOOT_ENTROPY_BYTES], h[64], ctr[8];
 
-	kmemcpy(w, entropy, sizeof(w));
-	r[0] = mix64(w[0] ^ mix64(w[2] ^ (2 * seq)));
-	r[1] = mix64(w[1] ^ mix64(w[3] ^ (2 * seq + 1)));
-	kmemcpy(out, r, sizeof(r));
+	kmemcpy(in, AT_RANDOM_LABEL, sizeof(AT_RANDOM_LABEL) - 1);
+	kmemcpy(in + sizeof(AT_RANDOM_LABEL) - 1, entropy, RUMPK_BOOT_ENTROPY_BYTES);
+	crypto_hash_sha512(h, in, sizeof(in));
+	for (int i = 0; i < 8; i++)
+		ctr[i] = (uint8_t)(seq >> (8 * i));
+	crypto_shorthash_siphashx24(out, ctr, sizeof(ctr), h); /* key: h[0..16) */
+	kmemset(h, 0, sizeof(h));
+	kmemset(in, 0, sizeof(in));
 }
 
 static int map_range(struct loader_image *li, uint64_t va, uint64_t size, unsigned prot)

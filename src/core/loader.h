@@ -76,10 +76,8 @@ void loader_unload(struct loader_image *img);
 
 /*
  * loader_at_random — the AT_RANDOM bytes of load number `seq` under boot entropy `entropy`
- * (boot_info()->entropy). NOT cryptographic: two rounds of the SplitMix64 finaliser over
- * entropy words and the counter, distinct per load and per boot, predictable to anyone
- * who learns the entropy. Stands in until the crypto issue offers a keyed hash (SipHash
- * under the boot key), which should replace it. Exposed for the tests.
+ * (boot_info()->entropy): SipHash-2-4-128 keyed with a SHA-512 of a label and the entropy,
+ * over the counter (loader.c). Distinct per load and per boot. Exposed for the tests.
  */
 void loader_at_random(const uint8_t entropy[RUMPK_BOOT_ENTROPY_BYTES], uint64_t seq,
 		      uint8_t out[16]);
