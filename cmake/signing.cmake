@@ -18,7 +18,6 @@
 #                       empty: the top-level build/keys/, shared by every preset, created
 #                       once (rumpk-sign keygen --if-missing) and never committed.
 #   RUMPK_TRUSTED_KEYS  more .pub files the kernel trusts (e.g. the next release key).
-#   RUMPK_SHARED_DIR    the team's shared directory holding testdata/wycheproof/.
 
 # ---- the host tool --------------------------------------------------------------------------
 if(RUMPK_HAL STREQUAL "hosted")
@@ -107,15 +106,8 @@ add_custom_command(OUTPUT ${gen}/sign_keys.c
   DEPENDS ${RUMPK_SIGNING_PUB_FILE} ${RUMPK_TRUSTED_KEYS} ${RUMPK_SIGN_DEPENDS}
   COMMENT "Trusted public keys -> gen/sign_keys.c" VERBATIM)
 
-set(RUMPK_SHARED_DIR ${CMAKE_SOURCE_DIR}/../shared CACHE PATH
-  "the team's shared directory (testdata/wycheproof/ed25519_test.json is read from it)")
-set(RUMPK_WYCHEPROOF_ED25519 ${RUMPK_SHARED_DIR}/testdata/wycheproof/ed25519_test.json)
-if(NOT EXISTS ${RUMPK_WYCHEPROOF_ED25519})
-  message(FATAL_ERROR "Wycheproof Ed25519 vectors not found at ${RUMPK_WYCHEPROOF_ED25519}: "
-    "selftest=crypto and the unit tests compile them into the kernel. Point "
-    "RUMPK_SHARED_DIR at the directory holding testdata/wycheproof/ "
-    "(cmake -DRUMPK_SHARED_DIR=...).")
-endif()
+# The project's own copy of the vectors (tests/data/wycheproof/README.md says where from).
+set(RUMPK_WYCHEPROOF_ED25519 ${CMAKE_SOURCE_DIR}/tests/data/wycheproof/ed25519_test.json)
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 add_custom_command(OUTPUT ${gen}/wycheproof_ed25519.c
   COMMAND Python3::Interpreter ${CMAKE_SOURCE_DIR}/scripts/wycheproof2c.py
