@@ -27,7 +27,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: rumpk-sim [options]\n"
 		"Boots the rumpk kernel as a Linux process; the exit status is the kernel's\n"
-		"halt code (0 success, 1..255 failure, N = the number of a failed boot stage).\n"
+		"halt code (0 success, N = the number of a failed boot stage, 100 a failed self-test\n"
+		"or an unknown name in selftest= or failstage=, 255 a panic).\n"
 		"\n"
 		"  -a, --append ARGS   kernel command line, e.g. 'selftest=all' (max %d bytes)\n"
 		"  -m, --mem MIB       guest RAM in MiB (default %d, 8..4096)\n"
@@ -37,7 +38,7 @@ static void usage(FILE *f)
 		"  -h, --help          this text\n"
 		"\n"
 		"Kernel command line keys:\n"
-		"  selftest=a,b|all    extra boot self-tests (timer, sched, idle)\n"
+		"  selftest=a,b|all    extra boot self-tests (timer, sched, idle, crypto)\n"
 		"  failstage=NAME      force boot stage NAME to fail (for testing the harness)\n",
 		RUMPK_BOOT_CMDLINE_MAX - 1, DEFAULT_RAM_MIB);
 }

@@ -1,7 +1,9 @@
 /*
  * boot.c — core_main() and the ordered list of boot stages.
  *
- * The list below is the single source of the boot sequence: every HAL prints exactly these
+ * The list below is the single source of the boot sequence: every HAL prints the banner
+ * "rumpk VERSION on HAL" (the console's proof of life: the HAL calls core_main only once its
+ * console works, and a stage that only said so would check nothing), then exactly these
  * lines, "[stage NN/MM] <name> ok" (or "... FAIL: <reason>", then a halt with exit code NN),
  * and the last line of every run is "halted, code N". tests/boot compares the lines across
  * HALs and docs/parity.md is generated from that comparison, so a stage's line must not
@@ -9,8 +11,14 @@
  *
  * Stages run with interrupts disabled; one that needs interrupts waits in hal_cpu_idle().
  * The kernel command line may ask for extra self-tests (selftest=..., selftest.c), which
- * run after the last stage; the default boot runs none, so it stays fast. failstage=NAME forces one stage to fail, which is how the
- * boot tests prove their harness notices a failure.
+ * run after the last stage; the default boot runs none, so it stays fast. failstage=NAME
+ * forces one stage to fail, which is how the boot tests prove their harness notices a
+ * failure. Both lists of names are checked before the first stage: a misspelt name halts
+ * the boot with SELFTEST_EXIT_CODE and a line naming it, never silently does nothing.
+ *
+ * A boot whose entropy came from timing jitter (RUMPK_BOOT_ENTROPY_WEAK: the device tree
+ * had no usable rng-seed) prints one warning line before the stages, since its boot key
+ * (provenance ids, AT_RANDOM) can be guessed; boot_entropy_weak() tells the stats.
  */
 #include "boot.h"
 
@@ -37,14 +45,6 @@ struct stage {
 };
 
 static const struct rumpk_boot_info *the_boot_info;
-
-static int stage_console(const struct rumpk_boot_info *bi, char *why, size_t whylen)
-{
-	(void)bi;
-	(void)why;
-	(void)whylen;
-	return 0; /* reaching this line proves the console works */
-}
 
 /* Checks the HAL's report (a known version, sane ranges, some RAM left once the kernel,
  * initrd and device tree are set aside), then hands the RAM to the page allocator. */
@@ -199,7 +199,6 @@ static int stage_rings(const struct rumpk_boot_info *bi, char *why, size_t whyle
 }
 
 static const struct stage stages[] = {
-	{ "console", stage_console },
 	{ "memory", stage_memory },
 	{ "traps", stage_traps },
 	{ "timer", stage_timer },
@@ -243,6 +242,35 @@ void core_kernel_fault(const char *kind, uint64_t pc, uint64_t addr)
 	       (unsigned long long)addr);
 }
 
+/* failstage=NAME must name a stage. 0 if it does (or is absent); else prints why and
+ * returns -RUMPK_EINVAL. The name, if any, goes into forced (empty otherwise). */
+static int check_failstage(const char *cmdline, char *forced, size_t size)
+{
+	int len = cmdline_get(cmdline, "failstage", forced, size);
+
+	if (len == -RUMPK_ENOENT) {
+		forced[0] = '\0';
+		return 0;
+	}
+	for (int i = 0; len > 0 && i < boot_stage_count(); i++)
+		if (kstreq(forced, stages[i].name))
+			return 0;
+	if (len == -RUMPK_ERANGE)
+		kprintf("[boot] FAIL: the failstage= value is longer than %d bytes (known:",
+			(int)size - 1);
+	else
+		kprintf("[boot] FAIL: unknown stage '%s' in failstage= (known:", forced);
+	for (int i = 0; i < boot_stage_count(); i++)
+		kprintf(" %s", stages[i].name);
+	kprintf(")\n");
+	return -RUMPK_EINVAL;
+}
+
+int boot_entropy_weak(void)
+{
+	return the_boot_info && (the_boot_info->flags & RUMPK_BOOT_ENTROPY_WEAK) != 0;
+}
+
 void core_main(const struct rumpk_boot_info *bi)
 {
 	char why[WHY_MAX];
@@ -252,8 +280,13 @@ void core_main(const struct rumpk_boot_info *bi)
 	hal_irq_save();
 	the_boot_info = bi;
 	kprintf("rumpk %s on %s\n", RUMPK_VERSION_STRING, hal_name());
-	if (cmdline_get(bi->cmdline, "failstage", forced, sizeof(forced)) < 0)
-		forced[0] = '\0';
+	if (check_failstage(bi->cmdline, forced, sizeof(forced)) ||
+	    selftest_check_names(bi->cmdline))
+		core_halt(SELFTEST_EXIT_CODE);
+	if (boot_entropy_weak())
+		kprintf("warning: no seed for the boot key (no usable rng-seed in the device tree): "
+			"it came from timer jitter and can be guessed, so provenance ids and "
+			"AT_RANDOM are predictable\n");
 
 	for (int i = 0; i < n; i++) {
 		int err;
@@ -269,7 +302,7 @@ void core_main(const struct rumpk_boot_info *bi)
 				why[0] ? why : "no reason given", rumpk_strerror(err));
 			core_halt(i + 1);
 		}
-		if (why[0]) /* a stage may report what it found: "ok: 2 verified, 0 refused" */
+		if (why[0]) /* a stage may report what it found: "ok: 2 verified, 2 mapped, ..." */
 			kprintf("[stage %02d/%02d] %s ok: %s\n", i + 1, n, stages[i].name, why);
 		else
 			kprintf("[stage %02d/%02d] %s ok\n", i + 1, n, stages[i].name);

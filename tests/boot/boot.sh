@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/boot/boot.sh — boot one kernel, check its console, keep the transcript.
 #
-#   boot.sh --name NAME --out DIR [--timeout S] [--expect ok | --expect fail:STAGE]
+#   boot.sh --name NAME --out DIR [--timeout S] [--expect ok | fail:STAGE | halt:N]
 #           [--append ARGS] [--require PREFIX]... [--max-cpu-ms N] -- COMMAND...
 #
 # COMMAND boots the kernel (rumpk-sim, or scripts/qemu.sh ARCH) with ARGS appended as
@@ -16,6 +16,8 @@
 #   kernel's own).
 # --expect fail:STAGE: the stages before STAGE passed, STAGE printed a FAIL line, the last
 #   line is "halted, code N" with N = STAGE's number, and the exit status is N.
+# --expect halt:N: no stage ran (a refused command line), the last line is "halted, code N"
+#   and the exit status is N.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -74,10 +76,17 @@ mapfile -t got < <(grep -E '^\[stage [0-9]+/[0-9]+\] ' "$log")
 last=$(tail -n 1 "$log")
 
 want_fail=""
-if [[ $expect == fail:* ]]; then
+if [[ $expect == halt:* ]]; then
+  code=${expect#halt:}
+  [ ${#got[@]} -eq 0 ] || fail "expected no stage to run, got: ${got[0]}"
+  [ "$last" = "halted, code $code" ] || fail "last line is '$last', expected 'halted, code $code'"
+  [ $status -eq "$code" ] || fail "exit status $status, expected $code"
+  echo "boot.sh: $name: halted before the stages as expected, exit $status (${elapsed_ms} ms)"
+  exit 0
+elif [[ $expect == fail:* ]]; then
   want_fail=${expect#fail:}
 elif [ "$expect" != ok ]; then
-  echo "boot.sh: --expect ok or fail:STAGE" >&2; exit 2
+  echo "boot.sh: --expect ok, fail:STAGE or halt:N" >&2; exit 2
 fi
 
 i=0

@@ -9,7 +9,9 @@ PT_GNU_RELRO and a non-executable PT_GNU_STACK present; no PT_LOAD both writable
 executable; no DT_NEEDED, no text relocations; every dynamic relocation R_<machine>_RELATIVE.
 With --big (the loader's test program): at least one relocation, sections .rodata, .data,
 .data.rel.ro and .bss present, and at least 4 KiB of code + data (.text, .rodata, .data*,
-.sdata). Prints what it found; exits 1 naming every rule broken.
+.sdata). Prints what it found; exits 1 naming every rule broken, and also when it could not
+parse all that readelf announced (program headers, relocations): a check that matched
+nothing must not pass.
 """
 import argparse
 import re
@@ -57,6 +59,10 @@ def main():
         if m:
             segs.append((m.group(1), set(m.group(2).replace(" ", ""))))
     types = [t for t, _ in segs]
+    m = re.search(r"^There are (\d+) program headers", readelf(a.readelf, "-l", a.elf), re.M)
+    if not m or int(m.group(1)) != len(segs):
+        bad.append("parsed %d program headers of the %s readelf announced: unknown output format"
+                   % (len(segs), m.group(1) if m else "?"))
     if "INTERP" in types:
         bad.append("has PT_INTERP")
     for need in ("DYNAMIC", "GNU_RELRO", "GNU_STACK"):
@@ -76,8 +82,18 @@ def main():
     if "(TEXTREL)" in dyn or re.search(r"\(FLAGS\).*TEXTREL", dyn):
         bad.append("text relocations")
 
-    relocs = re.findall(r"^[0-9a-f]{16}\s+[0-9a-f]{16}\s+(R_\w+)", readelf(a.readelf, "-r", a.elf),
-                        re.M)
+    # Every relocation readelf announces must be parsed, or a format this regex does not
+    # know would pass as "no relocations other than RELATIVE".
+    rtext = readelf(a.readelf, "-r", a.elf)
+    relocs = re.findall(r"^[0-9a-f]{16}\s+[0-9a-f]{16}\s+(R_\w+)", rtext, re.M)
+    announced = sum(int(n) for n in re.findall(
+        r"^Relocation section '[^']*' at offset 0x[0-9a-f]+ contains (\d+) entr", rtext, re.M))
+    if "There are no relocations in this file." in rtext:
+        if relocs or announced:
+            bad.append("readelf says there are no relocations, yet lists some")
+    elif announced == 0 or len(relocs) != announced:
+        bad.append("parsed %d relocations of the %d readelf announced: unknown output format"
+                   % (len(relocs), announced))
     others = sorted(set(r for r in relocs if r != relative))
     if others:
         bad.append("relocations other than %s: %s" % (relative, ", ".join(others)))

@@ -13,13 +13,13 @@
 #include "timer.h"
 
 /* The stage list the kernel is held to (the same list as tests/boot/stages.txt). */
-static const char *const stage_names[] = { "console", "memory", "traps", "timer", "scheduler",
+static const char *const stage_names[] = { "memory", "traps", "timer", "scheduler",
 					   "rings", "crypto", "vfs", "loader" };
 #define NSTAGES ((int)(sizeof(stage_names) / sizeof(stage_names[0])))
 /* What a stage reports after "ok" on the fake machine (its initrd: tests/unit/fake_hal.c). */
 static const char *stage_ok(int i)
 {
-	return strcmp(stage_names[i], "loader") == 0 ? "ok: 2 verified, 0 refused" : "ok";
+	return strcmp(stage_names[i], "loader") == 0 ? "ok: 2 verified, 2 mapped, 0 refused" : "ok";
 }
 
 /* "[stage NN/MM] name" for stage index i (0-based), from a small ring of buffers. */
@@ -81,7 +81,7 @@ START_TEST(timer_stage_waits_for_three_interrupts)
 	struct timer_stats st;
 	fake_reset();
 	fake_boot_info(&bi, "failstage=scheduler"); /* stop right after the timer stage */
-	ck_assert_int_eq(fake_run_core(&bi), 5);
+	ck_assert_int_eq(fake_run_core(&bi), stage_index("scheduler") + 1);
 	timer_stats(&st);
 	ck_assert_uint_eq(st.irqs, BOOT_TIMER_IRQS);
 	ck_assert_uint_eq(fake.idles, BOOT_TIMER_IRQS);
@@ -97,10 +97,10 @@ START_TEST(early_interrupt_fails_timer_stage)
 	fake_reset();
 	fake.irq_skew_ns = -1000;
 	fake_boot_info(&bi, "");
-	ck_assert_int_eq(fake_run_core(&bi), 4);
+	ck_assert_int_eq(fake_run_core(&bi), stage_index("timer") + 1);
 	char want[160];
 	snprintf(want, sizeof(want), "%s FAIL: 3 interrupts arrived before their deadline "
-		 "(ERANGE)\nhalted, code 4\n", sl(stage_index("timer")));
+		 "(ERANGE)\nhalted, code %d\n", sl(stage_index("timer")), stage_index("timer") + 1);
 	ck_assert_ptr_nonnull(strstr(fake.console, want));
 }
 END_TEST
@@ -119,16 +119,18 @@ START_TEST(late_interrupts_are_fine)
 }
 END_TEST
 
-START_TEST(trap_failure_stops_at_stage_3)
+START_TEST(trap_failure_stops_at_traps_stage)
 {
 	struct rumpk_boot_info bi;
+	int code = stage_index("traps") + 1;
 	fake_reset();
 	fake.trap_init_result = -RUMPK_EFAULT;
 	fake_boot_info(&bi, "");
-	ck_assert_int_eq(fake_run_core(&bi), 3);
+	ck_assert_int_eq(fake_run_core(&bi), code);
 	char want[200];
 	snprintf(want, sizeof(want), "%s ok\n%s FAIL: the probe breakpoint trap did not come back "
-		 "(EFAULT)\nhalted, code 3\n", sl(stage_index("memory")), sl(stage_index("traps")));
+		 "(EFAULT)\nhalted, code %d\n", sl(stage_index("memory")), sl(stage_index("traps")),
+		 code);
 	ck_assert_ptr_nonnull(strstr(fake.console, want));
 	ck_assert_ptr_null(strstr(fake.console, "timer"));
 }
@@ -149,13 +151,65 @@ START_TEST(failstage_forces_each_stage)
 }
 END_TEST
 
-START_TEST(unknown_failstage_is_ignored)
+/* A misspelt failstage= is refused before any stage runs, naming it and listing the
+ * stages, the same way as a misspelt selftest= (and with the same exit code). */
+START_TEST(unknown_failstage_is_refused)
+{
+	static const char *const lines[] = { "failstage=nosuchstage", "failstage=", "failstage",
+					      "failstage=timer2", "failstage=Timer" };
+	struct rumpk_boot_info bi;
+	char want[256];
+	fake_reset();
+	fake_boot_info(&bi, lines[_i]);
+	ck_assert_int_eq(fake_run_core(&bi), SELFTEST_EXIT_CODE);
+	const char *eq = strchr(lines[_i], '=');
+	int n = snprintf(want, sizeof(want), "[boot] FAIL: unknown stage '%s' in failstage= (known:",
+			 eq ? eq + 1 : "");
+	for (int i = 0; i < NSTAGES; i++)
+		n += snprintf(want + n, sizeof(want) - (size_t)n, " %s", stage_names[i]);
+	snprintf(want + n, sizeof(want) - (size_t)n, ")\nhalted, code %d\n", SELFTEST_EXIT_CODE);
+	ck_assert_ptr_nonnull(strstr(fake.console, want));
+	ck_assert_ptr_null(strstr(fake.console, "[stage ")); /* nothing ran */
+}
+END_TEST
+
+START_TEST(overlong_failstage_is_refused)
+{
+	struct rumpk_boot_info bi;
+	char cmd[200] = "failstage=";
+	memset(cmd + strlen(cmd), 'x', 150);
+	fake_reset();
+	fake_boot_info(&bi, cmd);
+	ck_assert_int_eq(fake_run_core(&bi), SELFTEST_EXIT_CODE);
+	ck_assert_ptr_nonnull(strstr(fake.console, "[boot] FAIL: the failstage= value is longer than"));
+	ck_assert_ptr_null(strstr(fake.console, "[stage "));
+}
+END_TEST
+
+/* Weak boot entropy (no seed): one warning line before the stages, and the flag readable. */
+START_TEST(weak_entropy_warns_once)
 {
 	struct rumpk_boot_info bi;
 	fake_reset();
-	fake_boot_info(&bi, "failstage=nosuchstage");
+	fake_boot_info(&bi, "");
+	bi.flags |= RUMPK_BOOT_ENTROPY_WEAK;
 	ck_assert_int_eq(fake_run_core(&bi), 0);
-	ck_assert_str_eq(fake.console, expected_ok());
+	const char *w = strstr(fake.console, "warning: no seed for the boot key");
+	ck_assert_ptr_nonnull(w);
+	ck_assert_ptr_null(strstr(w + 1, "warning:"));
+	ck_assert(w < strstr(fake.console, "[stage 01/"));
+	ck_assert_int_eq(boot_entropy_weak(), 1);
+}
+END_TEST
+
+START_TEST(seeded_entropy_does_not_warn)
+{
+	struct rumpk_boot_info bi;
+	fake_reset();
+	fake_boot_info(&bi, "");
+	ck_assert_int_eq(fake_run_core(&bi), 0);
+	ck_assert_ptr_null(strstr(fake.console, "warning"));
+	ck_assert_int_eq(boot_entropy_weak(), 0);
 }
 END_TEST
 
@@ -191,7 +245,7 @@ START_TEST(memory_stage_refuses_bad_boot_info)
 		bi.reserved[0] = (struct rumpk_mem_range){ bi.mem[0].base, 3 << 20 };
 		break;
 	}
-	ck_assert_int_eq(fake_run_core(&bi), 2);
+	ck_assert_int_eq(fake_run_core(&bi), stage_index("memory") + 1);
 	char need[96];
 	const char *reason = reasons[_i];
 	if (!reason) { /* kernel 1 MiB + the fake initrd + MIN_FREE_RAM */
@@ -202,7 +256,9 @@ START_TEST(memory_stage_refuses_bad_boot_info)
 		reason = need;
 	}
 	ck_assert_msg(strstr(fake.console, reason) != NULL, "case %d: %s", _i, fake.console);
-	ck_assert_ptr_nonnull(strstr(fake.console, "halted, code 2\n"));
+	char code[32];
+	snprintf(code, sizeof(code), "halted, code %d\n", stage_index("memory") + 1);
+	ck_assert_ptr_nonnull(strstr(fake.console, code));
 }
 END_TEST
 
@@ -218,13 +274,32 @@ START_TEST(selftest_timer_runs_when_asked)
 }
 END_TEST
 
+/* selftest=all runs every registered self-test, each once, in registry order, each ok;
+ * the registry is also held to the list the docs and boot tests name. */
 START_TEST(selftest_all_runs_every_test)
 {
+	static const char *const known[] = { "timer", "sched", "idle", "crypto" };
 	struct rumpk_boot_info bi;
 	fake_reset();
 	fake_boot_info(&bi, "selftest=all");
 	ck_assert_int_eq(fake_run_core(&bi), 0);
-	ck_assert_ptr_nonnull(strstr(fake.console, "[selftest] timer ok"));
+	ck_assert_int_eq(selftest_count(), (int)(sizeof(known) / sizeof(known[0])));
+	ck_assert_ptr_null(selftest_name(selftest_count()));
+	const char *prev = fake.console;
+	for (int i = 0; i < selftest_count(); i++) {
+		char ok[64], fail[64];
+		ck_assert_str_eq(selftest_name(i), known[i]);
+		snprintf(ok, sizeof(ok), "\n[selftest] %s ok: ", known[i]);
+		snprintf(fail, sizeof(fail), "[selftest] %s FAIL", known[i]);
+		const char *at = strstr(fake.console, ok);
+		ck_assert_msg(at != NULL, "no '%s' line in:\n%s", ok + 1, fake.console);
+		ck_assert_msg(at > prev, "self-test %s ran out of order", known[i]);
+		ck_assert_ptr_null(strstr(at + 1, ok)); /* once */
+		ck_assert_ptr_null(strstr(fake.console, fail));
+		prev = at;
+	}
+	/* and the line after the last self-test is the halt */
+	ck_assert_ptr_nonnull(strstr(prev, "\nhalted, code 0\n"));
 }
 END_TEST
 
@@ -296,9 +371,12 @@ int main(void)
 	tcase_add_test(tc, timer_stage_waits_for_three_interrupts);
 	tcase_add_test(tc, early_interrupt_fails_timer_stage);
 	tcase_add_test(tc, late_interrupts_are_fine);
-	tcase_add_test(tc, trap_failure_stops_at_stage_3);
+	tcase_add_test(tc, trap_failure_stops_at_traps_stage);
 	tcase_add_loop_test(tc, failstage_forces_each_stage, 0, NSTAGES);
-	tcase_add_test(tc, unknown_failstage_is_ignored);
+	tcase_add_loop_test(tc, unknown_failstage_is_refused, 0, 5);
+	tcase_add_test(tc, overlong_failstage_is_refused);
+	tcase_add_test(tc, weak_entropy_warns_once);
+	tcase_add_test(tc, seeded_entropy_does_not_warn);
 	tcase_add_loop_test(tc, memory_stage_refuses_bad_boot_info, 0, 8);
 	tcase_add_test(tc, selftest_timer_runs_when_asked);
 	tcase_add_test(tc, selftest_all_runs_every_test);
