@@ -1,59 +1,211 @@
 /*
- * test_abi.c — the layouts in rumpk/abi.h as seen by an ordinary hosted C program (the
- * view the host tools and the sim have), byte by byte, so a change in the header that keeps
- * the static asserts happy but moves bytes is still caught here.
+ * test_abi.c — golden byte images of every structure in rumpk/abi.h.
+ *
+ * abi.h's _Static_asserts already pin sizes and offsets at compile time; repeating them here
+ * could never fail. Instead each test fills a structure field by field with distinct values,
+ * takes its bytes, and compares them with an image written out by hand below: literal
+ * offsets and literal little-endian bytes, derived from the documented layout, not from the
+ * header. A field that moves, grows, changes width or endianness, or padding that appears,
+ * makes the bytes differ even where the header's own asserts were edited to match.
  */
 #include <check.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fake_hal.h"
 #include "rumpk/abi.h"
 
-START_TEST(packet_layout)
+/* One hand-written run of expected bytes at a literal offset. */
+struct span {
+	size_t off;
+	size_t len;
+	const char *bytes;
+};
+#define SPAN(off, lit) { (off), sizeof(lit) - 1, (lit) }
+
+/* Compares raw (n bytes) with the spans, every byte outside them zero. Returns the offset
+ * of the first byte that differs (reported), or -1 if the image matches. */
+static long image_diff(const char *what, const void *raw, size_t n, const struct span *sp,
+		       size_t nsp)
+{
+	unsigned char want[1024];
+	ck_assert_uint_le(n, sizeof(want));
+	memset(want, 0, n);
+	for (size_t i = 0; i < nsp; i++) {
+		ck_assert_uint_le(sp[i].off + sp[i].len, n);
+		memcpy(want + sp[i].off, sp[i].bytes, sp[i].len);
+	}
+	const unsigned char *got = raw;
+	for (size_t i = 0; i < n; i++)
+		if (got[i] != want[i]) {
+			fprintf(stderr, "%s: byte %zu is %#x, the golden image has %#x\n", what, i,
+				got[i], want[i]);
+			return (long)i;
+		}
+	return -1;
+}
+#define IMAGE_DIFF(what, obj, spans) \
+	image_diff(what, &(obj), sizeof(obj), spans, sizeof(spans) / sizeof(spans[0]))
+#define CHECK_IMAGE(what, obj, spans) ck_assert_int_eq(IMAGE_DIFF(what, obj, spans), -1)
+
+START_TEST(packet_image)
 {
 	struct rumpk_packet p;
-	unsigned char raw[32];
-
-	ck_assert_uint_eq(sizeof(p), 32);
-	ck_assert_uint_eq(_Alignof(struct rumpk_packet), 8);
 	memset(&p, 0, sizeof(p));
 	p.kind = 0x04030201u;
 	p.flags = 0x08070605u;
 	p.arg = 0x100f0e0d0c0b0a09ull;
 	for (int i = 0; i < 16; i++)
 		p.id[i] = (uint8_t)(0x11 + i);
-	memcpy(raw, &p, sizeof(raw));
-	for (int i = 0; i < 32; i++) /* little-endian on every rumpk target: bytes 01..20 */
-		ck_assert_uint_eq(raw[i], (unsigned)(i + 1));
+	static const struct span img[] = {
+		SPAN(0, "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10"
+			"\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x20"),
+	};
+	ck_assert_uint_eq(sizeof(p), 32);
+	ck_assert_uint_eq(_Alignof(struct rumpk_packet), 8);
+	CHECK_IMAGE("packet", p, img);
 }
 END_TEST
 
-START_TEST(packet_offsets)
+START_TEST(mem_range_and_auxv_images)
 {
-	ck_assert_uint_eq(offsetof(struct rumpk_packet, kind), 0);
-	ck_assert_uint_eq(offsetof(struct rumpk_packet, flags), 4);
-	ck_assert_uint_eq(offsetof(struct rumpk_packet, arg), 8);
-	ck_assert_uint_eq(offsetof(struct rumpk_packet, id), 16);
-	ck_assert_uint_eq(sizeof(((struct rumpk_packet *)0)->id), 16);
+	struct rumpk_mem_range r = { .base = 0x8877665544332211ull, .size = 0x0123456789abcdefull };
+	static const struct span rimg[] = {
+		SPAN(0, "\x11\x22\x33\x44\x55\x66\x77\x88\xef\xcd\xab\x89\x67\x45\x23\x01"),
+	};
+	CHECK_IMAGE("mem_range", r, rimg);
+
+	struct rumpk_auxv a = { .type = RUMPK_AT_RANDOM, .value = 0xfedcba9876543210ull };
+	static const struct span aimg[] = {
+		SPAN(0, "\x19\0\0\0\0\0\0\0\x10\x32\x54\x76\x98\xba\xdc\xfe"),
+	};
+	CHECK_IMAGE("auxv", a, aimg);
 }
 END_TEST
 
-START_TEST(boot_info_layout)
+START_TEST(boot_info_image)
 {
-	ck_assert_uint_eq(sizeof(struct rumpk_mem_range), 16);
-	ck_assert_uint_eq(sizeof(struct rumpk_boot_info), 752);
-	ck_assert_uint_eq(offsetof(struct rumpk_boot_info, mem), 16);
-	ck_assert_uint_eq(offsetof(struct rumpk_boot_info, reserved), 16 + 16 * RUMPK_BOOT_MAX_MEM);
-	ck_assert_uint_eq(offsetof(struct rumpk_boot_info, kernel),
-			  16 + 16 * (RUMPK_BOOT_MAX_MEM + RUMPK_BOOT_MAX_RESERVED));
-	ck_assert_uint_eq(offsetof(struct rumpk_boot_info, entropy), 448);
-	ck_assert_uint_eq(offsetof(struct rumpk_boot_info, cmdline), 480);
-	ck_assert_uint_eq(sizeof(((struct rumpk_boot_info *)0)->cmdline), RUMPK_BOOT_CMDLINE_MAX);
-	ck_assert_uint_eq(offsetof(struct rumpk_boot_info, timer_hz), 736);
-	ck_assert_uint_eq(offsetof(struct rumpk_boot_info, reserved0), 744);
-	ck_assert_uint_eq(sizeof(struct rumpk_boot_info) % 8, 0);
+	static struct rumpk_boot_info bi;
+	memset(&bi, 0, sizeof(bi));
+	bi.version = 0x11121314u;
+	bi.flags = 0x21222324u;
+	bi.nmem = 0x31323334u;
+	bi.nreserved = 0x41424344u;
+	bi.mem[0] = (struct rumpk_mem_range){ 0x0101010101010101ull, 0x0202020202020202ull };
+	bi.mem[7] = (struct rumpk_mem_range){ 0x0303030303030303ull, 0x0404040404040404ull };
+	bi.reserved[0].base = 0x0505050505050505ull;
+	bi.reserved[15].size = 0x0606060606060606ull;
+	bi.kernel.base = 0x0707070707070707ull;
+	bi.initrd.size = 0x0808080808080808ull;
+	bi.dtb.base = 0x0909090909090909ull;
+	bi.dtb.size = 0x0a0a0a0a0a0a0a0aull;
+	bi.entropy[0] = 0xe0;
+	bi.entropy[31] = 0xef;
+	bi.cmdline[0] = 'a';
+	bi.cmdline[255] = 'z';
+	bi.timer_hz = 0x0000000000989680ull; /* 10 MHz */
+	bi.reserved0 = 0xc1c2c3c4c5c6c7c8ull;
+	static const struct span img[] = {
+		SPAN(0, "\x14\x13\x12\x11\x24\x23\x22\x21\x34\x33\x32\x31\x44\x43\x42\x41"),
+		SPAN(16, "\x01\x01\x01\x01\x01\x01\x01\x01\x02\x02\x02\x02\x02\x02\x02\x02"), /* mem[0] */
+		SPAN(128, "\x03\x03\x03\x03\x03\x03\x03\x03\x04\x04\x04\x04\x04\x04\x04\x04"), /* mem[7] */
+		SPAN(144, "\x05\x05\x05\x05\x05\x05\x05\x05"),  /* reserved[0].base */
+		SPAN(392, "\x06\x06\x06\x06\x06\x06\x06\x06"),  /* reserved[15].size */
+		SPAN(400, "\x07\x07\x07\x07\x07\x07\x07\x07"),  /* kernel.base */
+		SPAN(424, "\x08\x08\x08\x08\x08\x08\x08\x08"),  /* initrd.size */
+		SPAN(432, "\x09\x09\x09\x09\x09\x09\x09\x09\x0a\x0a\x0a\x0a\x0a\x0a\x0a\x0a"), /* dtb */
+		SPAN(448, "\xe0"), SPAN(479, "\xef"),         /* entropy[0], entropy[31] */
+		SPAN(480, "a"), SPAN(735, "z"),               /* cmdline[0], cmdline[255] */
+		SPAN(736, "\x80\x96\x98\0\0\0\0\0"),          /* timer_hz */
+		SPAN(744, "\xc8\xc7\xc6\xc5\xc4\xc3\xc2\xc1"),  /* reserved0, the last 8 bytes */
+	};
+	ck_assert_uint_eq(sizeof(bi), 752);
+	CHECK_IMAGE("boot_info", bi, img);
+}
+END_TEST
+
+START_TEST(ring_hdr_image)
+{
+	static struct rumpk_ring_hdr h;
+	memset(&h, 0, sizeof(h));
+	h.magic = RUMPK_RING_MAGIC;
+	h.version = RUMPK_RING_VERSION;
+	h.capacity = 0x400;
+	h.reserved0 = 0x5a5a5a5au;
+	h.tail = 0xa1a2a3a4u;
+	h.head = 0xb1b2b3b4u;
+	h.flags = RUMPK_RING_NEED_WAKEUP;
+	static const struct span img[] = {
+		SPAN(0, "RRNG\x01\0\0\0\0\x04\0\0\x5a\x5a\x5a\x5a"), /* magic reads "RRNG" in memory */
+		SPAN(64, "\xa4\xa3\xa2\xa1"),                     /* tail: its own cache line */
+		SPAN(128, "\xb4\xb3\xb2\xb1\x01\0\0\0"),          /* head, flags: the third line */
+	};
+	ck_assert_uint_eq(sizeof(h), 192);
+	CHECK_IMAGE("ring_hdr", h, img);
+}
+END_TEST
+
+START_TEST(sig_trailer_image)
+{
+	struct rumpk_sig_trailer t;
+	memset(&t, 0, sizeof(t));
+	memcpy(t.magic, RUMPK_SIG_MAGIC, 8);
+	t.version = RUMPK_SIG_VERSION;
+	t.reserved0 = 0x0d0c0b0au;
+	t.signed_size = 0x0000000000007890ull;
+	for (int i = 0; i < RUMPK_SIG_KEY_ID_BYTES; i++)
+		t.key_id[i] = (uint8_t)(0xa0 + i);
+	t.signature[0] = 0x51;
+	t.signature[63] = 0x5f;
+	static const struct span img[] = {
+		SPAN(0, "RUMPKSIG\x01\0\0\0\x0a\x0b\x0c\x0d\x90\x78\0\0\0\0\0\0"
+			"\xa0\xa1\xa2\xa3\xa4\xa5\xa6\xa7\x51"),
+		SPAN(95, "\x5f"),
+	};
+	ck_assert_uint_eq(sizeof(t), 96);
+	CHECK_IMAGE("sig_trailer", t, img);
+}
+END_TEST
+
+START_TEST(stat_and_dirent_images)
+{
+	struct rumpk_stat st;
+	memset(&st, 0, sizeof(st));
+	st.type = RUMPK_FT_DIR;
+	st.mode = 0755;
+	st.size = 0x1122334455667788ull;
+	st.mtime = 0x0000000065000000ull;
+	st.reserved0 = 0xffeeddccbbaa9988ull;
+	static const struct span simg[] = {
+		SPAN(0, "\x02\0\0\0\xed\x01\0\0\x88\x77\x66\x55\x44\x33\x22\x11"
+			"\0\0\0\x65\0\0\0\0\x88\x99\xaa\xbb\xcc\xdd\xee\xff"),
+	};
+	CHECK_IMAGE("stat", st, simg);
+
+	struct rumpk_dirent d;
+	memset(&d, 0, sizeof(d));
+	d.type = RUMPK_FT_FILE;
+	d.namelen = 5;
+	d.size = 0x2a;
+	memcpy(d.name, "hello", 6);
+	d.name[RUMPK_NAME_MAX + 3] = 'Z';
+	static const struct span dimg[] = {
+		SPAN(0, "\x01\0\0\0\x05\0\0\0\x2a\0\0\0\0\0\0\0hello"),
+		SPAN(119, "Z"), /* the last byte of the 104-byte name field */
+	};
+	ck_assert_uint_eq(sizeof(d), 120);
+	CHECK_IMAGE("dirent", d, dimg);
+}
+END_TEST
+
+/* The checker itself must be able to fail: a one-byte difference is reported. */
+START_TEST(golden_check_detects_a_moved_byte)
+{
+	struct rumpk_mem_range r = { .base = 1, .size = 0 };
+	static const struct span wrong[] = { SPAN(1, "\x01") };
+	ck_assert_int_eq(IMAGE_DIFF("mem_range (a deliberately wrong image)", r, wrong), 0);
 }
 END_TEST
 
@@ -65,6 +217,7 @@ START_TEST(error_codes_distinct)
 				     RUMPK_ENOTDIR, RUMPK_EISDIR, RUMPK_EBADF, RUMPK_EMFILE,
 				     RUMPK_EEXIST };
 	int seen[RUMPK_ERRNO_MAX + 1] = { 0 };
+	ck_assert_uint_eq(sizeof(codes) / sizeof(codes[0]), RUMPK_ERRNO_MAX);
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
 		ck_assert_int_gt(codes[i], 0);
 		ck_assert_int_le(codes[i], RUMPK_ERRNO_MAX);
@@ -73,24 +226,18 @@ START_TEST(error_codes_distinct)
 }
 END_TEST
 
-START_TEST(sig_trailer_layout)
-{
-	ck_assert_uint_eq(sizeof(struct rumpk_sig_trailer), 96);
-	ck_assert_uint_eq(sizeof(RUMPK_SIG_MAGIC) - 1, 8);
-	ck_assert_uint_eq(offsetof(struct rumpk_sig_trailer, signature) + RUMPK_SIG_BYTES, 96);
-	ck_assert_uint_eq(sizeof(struct rumpk_auxv), 16);
-}
-END_TEST
-
 int main(void)
 {
 	Suite *s = suite_create("abi");
-	TCase *tc = tcase_create("layout");
-	tcase_add_test(tc, packet_layout);
-	tcase_add_test(tc, packet_offsets);
-	tcase_add_test(tc, boot_info_layout);
+	TCase *tc = tcase_create("golden");
+	tcase_add_test(tc, packet_image);
+	tcase_add_test(tc, mem_range_and_auxv_images);
+	tcase_add_test(tc, boot_info_image);
+	tcase_add_test(tc, ring_hdr_image);
+	tcase_add_test(tc, sig_trailer_image);
+	tcase_add_test(tc, stat_and_dirent_images);
+	tcase_add_test(tc, golden_check_detects_a_moved_byte);
 	tcase_add_test(tc, error_codes_distinct);
-	tcase_add_test(tc, sig_trailer_layout);
 	suite_add_tcase(s, tc);
 	return unit_main(s);
 }
