@@ -42,16 +42,25 @@ uint64_t host_time_hz(void)
 	return 1000000000ull;
 }
 
+/* The kernel's deadline is relative to epoch; the POSIX timer wants CLOCK_MONOTONIC. A far
+ * deadline (UINT64_MAX means "never") must not wrap past 2^64 into the past, which would
+ * fire at once and, re-armed by the core, storm: the sum saturates, and is then capped at
+ * the largest time the kernel's timers represent (INT64_MAX ns, ~292 years), as the
+ * bare-metal HALs' "too far to express: never fires" does. */
+#define HOST_TIME_NEVER_NS 0x7fffffffffffffffull
+
 void host_timer_arm(uint64_t deadline_ns)
 {
-	uint64_t abs = epoch + deadline_ns;
+	uint64_t abs = deadline_ns > HOST_TIME_NEVER_NS - epoch ? HOST_TIME_NEVER_NS
+								 : epoch + deadline_ns;
 	struct itimerspec its = { 0 };
 
 	if (abs == 0) /* a zero it_value would disarm: one nanosecond later is still "due" */
 		abs = 1;
 	its.it_value.tv_sec = (time_t)(abs / 1000000000ull);
 	its.it_value.tv_nsec = (long)(abs % 1000000000ull);
-	timer_settime(timer, TIMER_ABSTIME, &its, NULL);
+	if (timer_settime(timer, TIMER_ABSTIME, &its, NULL) != 0)
+		host_die("timer_settime failed");
 }
 
 void host_timer_disarm(void)
