@@ -3,7 +3,7 @@
  *
  * Steps, each through hal.h only (the kernel never touches a user address itself):
  *   1. elf_validate the private copy; check the arguments' count and size.
- *   2. the space: the caller's, or a new one (hal_as_create); it must be USER_SPACE_MIN.
+ *   2. the space: always a new one (hal_as_create), at least USER_SPACE_MIN.
  *   3. the base: ET_DYN at user_lo + USER_IMAGE_OFFSET rounded up to the largest p_align;
  *      ET_EXEC where it was linked, if that lies in the image window of this space.
  *   4. each PT_LOAD: its pages mapped read-write, p_filesz bytes copied in. Pages come
@@ -15,9 +15,10 @@
  *   7. the stack: USER_STACK_SIZE under user_hi - USER_STACK_TOP_GAP, holding (from the
  *      top) 16 AT_RANDOM bytes, the argv and envp strings, padding, then at sp: argc,
  *      argv[], NULL, envp[], NULL, auxv pairs ending with AT_NULL (System V layout).
- * Every mapping made is recorded in the image; any failure unmaps them in reverse order
- * and destroys a space created in step 2, so a failed load leaves the HAL as it found it.
- * The loader allocates no kernel memory.
+ * Any failure destroys the space of step 2, which takes every mapping with it: undoing a
+ * load is one call that cannot fail (unmapping piece by piece could, e.g. when a split
+ * needs a range record the HAL has no room for), so a failed load always leaves the HAL as
+ * it found it. The loader allocates no kernel memory.
  */
 #include "loader.h"
 
@@ -53,34 +54,13 @@ void loader_at_random(const uint8_t entropy[RUMPK_BOOT_ENTROPY_BYTES], uint64_t 
 	kmemset(in, 0, sizeof(in));
 }
 
-static int map_range(struct loader_image *li, uint64_t va, uint64_t size, unsigned prot)
-{
-	int err = hal_as_map(li->as, va, size, prot);
-
-	if (err)
-		return err;
-	li->maps[li->nmaps].va = va;
-	li->maps[li->nmaps].size = size;
-	li->nmaps++;
-	return 0;
-}
-
-/* Takes away everything the load made: its mappings (newest first) and its own space.
- * Keeps the validation result so a caller can still say why a load failed. */
+/* Takes away everything the load made by destroying its space. Keeps the validation
+ * result so a caller can still say why a load failed. */
 static void undo(struct loader_image *li)
 {
 	struct elf_image elf = li->elf;
 
-	while (li->nmaps) {
-		const struct loader_map *m = &li->maps[--li->nmaps];
-		int err = hal_as_unmap(li->as, m->va, m->size);
-		if (err)
-			kpanic("loader: cannot unmap its own range %#llx+%#llx (%s)",
-			       (unsigned long long)m->va, (unsigned long long)m->size,
-			       rumpk_strerror(err));
-	}
-	if (li->own_as)
-		hal_as_destroy(li->as);
+	hal_as_destroy(li->as);
 	kmemset(li, 0, sizeof(*li));
 	li->elf = elf;
 }
@@ -98,7 +78,7 @@ static int map_image(const uint8_t *file, struct loader_image *li)
 		uint64_t lo = PAGE_DOWN(b + s->vaddr), hi = PAGE_UP(b + s->vaddr + s->memsz);
 		if (s->memsz == 0)
 			continue;
-		err = map_range(li, lo, hi - lo, HAL_PROT_R | HAL_PROT_W);
+		err = hal_as_map(li->as, lo, hi - lo, HAL_PROT_R | HAL_PROT_W);
 		if (!err)
 			err = hal_copy_to_user(li->as, b + s->vaddr, file + s->offset, s->filesz);
 		if (err)
@@ -196,7 +176,7 @@ static int build_stack(struct loader_image *li, const struct loader_args *a, uin
 
 	li->stack_hi = li->user_hi - USER_STACK_TOP_GAP;
 	li->stack_lo = li->stack_hi - USER_STACK_SIZE;
-	err = map_range(li, li->stack_lo, USER_STACK_SIZE, HAL_PROT_R | HAL_PROT_W);
+	err = hal_as_map(li->as, li->stack_lo, USER_STACK_SIZE, HAL_PROT_R | HAL_PROT_W);
 	if (err)
 		return err;
 
@@ -270,15 +250,8 @@ int loader_load(const void *file, size_t size, const struct loader_args *args,
 		return (int)strbytes;
 
 	/* step 2: the space */
-	if (args->as) {
-		out->as = args->as;
-		out->user_lo = args->user_lo;
-		out->user_hi = args->user_hi;
-	} else {
-		if ((err = hal_as_create(&out->as, &out->user_lo, &out->user_hi)))
-			goto fail;
-		out->own_as = 1;
-	}
+	if ((err = hal_as_create(&out->as, &out->user_lo, &out->user_hi)))
+		goto fail;
 	if (out->user_hi < out->user_lo || out->user_hi - out->user_lo < USER_SPACE_MIN) {
 		err = -RUMPK_ERANGE;
 		goto fail;

@@ -20,23 +20,12 @@ struct loader_args {
 	uint32_t argc;
 	const char *const *envp; /* envc kernel strings */
 	uint32_t envc;
-	/* The space to load into. NULL: loader_load creates one (hal_as_create), and it is
-	 * destroyed again by a failed load or by loader_unload. Otherwise the caller's space
-	 * and its user range as hal_as_create reported it; the loader only adds mappings. */
-	struct hal_as *as;
-	uint64_t user_lo, user_hi;
-};
-
-/* A mapped range the loader made (what loader_unload takes away again). */
-struct loader_map {
-	uint64_t va, size;
 };
 
 struct loader_image {
 	struct elf_image elf;  /* the validation result; elf.err names a refusal */
-	struct hal_as *as;     /* the space the program lives in */
-	int own_as;            /* 1: created by loader_load, destroyed by loader_unload */
-	uint64_t user_lo, user_hi;
+	struct hal_as *as;     /* the space the program lives in: the load's own, always */
+	uint64_t user_lo, user_hi; /* its user range, as hal_as_create reported it */
 	uint64_t base;         /* load bias: link address + base = user address (AT_BASE) */
 	uint64_t entry;        /* user address of the entry point (AT_ENTRY) */
 	uint64_t sp;           /* initial stack pointer, 16-byte aligned, pointing at argc */
@@ -44,33 +33,32 @@ struct loader_image {
 	uint64_t phdr;         /* AT_PHDR */
 	uint64_t random;       /* AT_RANDOM: user address of the 16 bytes */
 	uint64_t load_seq;     /* which load this was (the AT_RANDOM derivation's counter) */
-	unsigned nmaps;
-	struct loader_map maps[ELF_MAX_LOADS + 1]; /* image segments, then the stack */
 };
 
 /* auxv entries the loader writes, AT_NULL included (the order is in loader.c) */
 #define LOADER_AUXV_COUNT 8
 
 /*
- * loader_load — validates `size` bytes at `file` (elf_validate), maps the image at a base
+ * loader_load — validates `size` bytes at `file` (elf_validate), creates a new address
+ * space (hal_as_create; never a caller's, so undoing a load is destroying that space,
+ * which cannot fail, rather than unmapping piece by piece, which can), maps the image at a base
  * of at least user_lo + USER_IMAGE_OFFSET, copies the segments, applies the RELATIVE
  * relocations, sets final permissions (W^X at every moment: segments are mapped RW, filled,
  * relocated, then made R, RX or RW; PT_GNU_RELRO read-only), maps the stack and writes
  * argc/argv/envp/auxv. Fiber context; boot_info() must be valid (AT_RANDOM).
- * Returns 0 with *out filled, or a negative error with nothing left mapped by this call
- * (and a space it created destroyed):
+ * Returns 0 with *out filled (out->as belongs to the caller from then on: loader_unload or
+ * hal_as_destroy), or a negative error with the space it created destroyed:
  *   -RUMPK_ENOEXEC   validation refused the file (out->elf.err/where say why), or an
  *                    ET_EXEC image does not fit the space (ELF_E_PLACEMENT)
- *   -RUMPK_ERANGE    too many or too long arguments (USER_ARG_*), or a space smaller
- *                    than USER_SPACE_MIN
+ *   -RUMPK_ERANGE    too many or too long arguments (USER_ARG_*), or the HAL's space
+ *                    is smaller than USER_SPACE_MIN
  *   -RUMPK_ENOSYS    the HAL has no address spaces yet (bare metal today)
- *   other            what a hal_as_* or hal_copy_to_user call returned (ENOMEM, EEXIST
- *                    for a caller's space with something in the way, EFAULT)
+ *   other            what a hal_as_* or hal_copy_to_user call returned (ENOMEM, EFAULT)
  */
 int loader_load(const void *file, size_t size, const struct loader_args *args,
 		struct loader_image *out);
 
-/* loader_unload — unmaps what loader_load mapped and destroys the space if it created it.
+/* loader_unload — destroys the image's space (everything mapped in it goes). Cannot fail.
  * Leaves *img zeroed. A zeroed image is ignored. */
 void loader_unload(struct loader_image *img);
 

@@ -46,11 +46,17 @@ struct hal_as {
 
 static struct hosted_as_stats stats;
 static uint64_t fail_at; /* stats.calls value whose call fails (0: none) */
+static unsigned max_ranges = HOSTED_AS_MAX_RANGES; /* lowered by tests only */
 static struct hal_as *current;
 
 void hosted_as_stats(struct hosted_as_stats *out)
 {
 	*out = stats;
+}
+
+void hosted_as_limit_ranges(unsigned n)
+{
+	max_ranges = n && n < HOSTED_AS_MAX_RANGES ? n : HOSTED_AS_MAX_RANGES;
 }
 
 void hosted_as_fail_nth(uint64_t nth)
@@ -197,7 +203,7 @@ int hal_as_map(struct hal_as *as, uint64_t va, uint64_t size, unsigned prot)
 	for (i = 0; i < as->n; i++)
 		if (as->r[i].start < va + size && va < as->r[i].end)
 			return -RUMPK_EEXIST;
-	if (as->n == HOSTED_AS_MAX_RANGES || injected_failure())
+	if (as->n >= max_ranges || injected_failure())
 		return -RUMPK_ENOMEM;
 	if (prot && host_as_protect(va, size, prot) != 0)
 		return -RUMPK_ENOMEM;
@@ -222,7 +228,7 @@ int hal_as_protect(struct hal_as *as, uint64_t va, uint64_t size, unsigned prot)
 		return err;
 	if (!covered(as, va, va + size, 0))
 		return -RUMPK_EFAULT;
-	if (as->n + splits_needed(as, va, va + size) > HOSTED_AS_MAX_RANGES ||
+	if (as->n + splits_needed(as, va, va + size) > max_ranges ||
 	    injected_failure())
 		return -RUMPK_ENOMEM;
 	if (host_as_protect(va, size, prot) != 0)
@@ -248,7 +254,7 @@ int hal_as_unmap(struct hal_as *as, uint64_t va, uint64_t size)
 		return err;
 	if (!covered(as, va, va + size, 0))
 		return -RUMPK_EFAULT;
-	if (as->n + splits_needed(as, va, va + size) > HOSTED_AS_MAX_RANGES)
+	if (as->n + splits_needed(as, va, va + size) > max_ranges)
 		return -RUMPK_ENOMEM;
 	if (host_as_discard(va, size) != 0)
 		return -RUMPK_ENOMEM;

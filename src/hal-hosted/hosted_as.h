@@ -32,6 +32,10 @@ void hosted_as_stats(struct hosted_as_stats *out);
  */
 void hosted_as_fail_nth(uint64_t nth);
 
+/* For tests: every space records at most n ranges from now on (0 or >= the maximum: back to
+ * HOSTED_AS_MAX_RANGES), so code that must survive the range limit can meet it early. */
+void hosted_as_limit_ranges(unsigned n);
+
 /* The mapped range containing va and its permissions: 0, or -1 if va is not mapped. */
 int hosted_as_lookup(const struct hal_as *as, uint64_t va, uint64_t *start, uint64_t *end,
 		     unsigned *prot);
