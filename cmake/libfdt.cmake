@@ -1,4 +1,4 @@
-# libfdt for the bare-metal HALs, compiled from a Debian source package that
+# libfdt for the bare-metal HALs (and, hosted, for the unit test of their device-tree reader), compiled from a Debian source package that
 # scripts/deps.sh unpacked into third_party/src/ (never committed). Debian's own
 # device-tree-compiler source tarballs are not served by this project's package registry
 # (docs/NOTES.md), so the copy of upstream libfdt inside Debian's arm-trusted-firmware
@@ -10,7 +10,17 @@ if(NOT RUMPK_LIBFDT_ROOT OR NOT EXISTS ${RUMPK_LIBFDT_ROOT}/lib/libfdt/fdt_ro.c)
     "arm-trusted-firmware source package into third_party/src/)")
 endif()
 set(d ${RUMPK_LIBFDT_ROOT}/lib/libfdt)
-add_library(rumpk_libfdt STATIC ${d}/fdt.c ${d}/fdt_ro.c ${d}/fdt_addresses.c ${d}/fdt_strerror.c)
+if(RUMPK_HAL STREQUAL "hosted")
+  # The hosted presets test src/libk/fdt_boot.c on the host (tests/unit/test_fdt_boot.c):
+  # the same files with the host's libc, plus the sequential-write API the test builds its
+  # device trees with.
+  add_library(rumpk_libfdt STATIC ${d}/fdt.c ${d}/fdt_ro.c ${d}/fdt_addresses.c
+    ${d}/fdt_strerror.c ${d}/fdt_sw.c)
+  target_compile_options(rumpk_libfdt PRIVATE -w)
+else()
+  add_library(rumpk_libfdt STATIC ${d}/fdt.c ${d}/fdt_ro.c ${d}/fdt_addresses.c
+    ${d}/fdt_strerror.c)
+  target_compile_options(rumpk_libfdt PRIVATE ${RUMPK_FREESTANDING_FLAGS} -w)
+  target_link_libraries(rumpk_libfdt PUBLIC rumpk_libk)
+endif()
 target_include_directories(rumpk_libfdt SYSTEM PUBLIC ${RUMPK_LIBFDT_ROOT}/include/lib/libfdt)
-target_compile_options(rumpk_libfdt PRIVATE ${RUMPK_FREESTANDING_FLAGS} -w)
-target_link_libraries(rumpk_libfdt PUBLIC rumpk_libk)

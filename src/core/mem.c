@@ -166,6 +166,20 @@ int mem_init(const struct rumpk_boot_info *bi, char *why, size_t whylen)
 		ksnprintf(why, whylen, "the allocator is already set up");
 		return -RUMPK_EINVAL;
 	}
+	/* Two RAM ranges that share a byte would make two arenas hand out the same page. */
+	for (uint32_t r = 0; r < bi->nmem && r < RUMPK_BOOT_MAX_MEM; r++) {
+		uint64_t b = bi->mem[r].base, e = sat_add(b, bi->mem[r].size);
+		for (uint32_t q = 0; q < r; q++) {
+			uint64_t qb = bi->mem[q].base, qe = sat_add(qb, bi->mem[q].size);
+			if (b < qe && qb < e) {
+				ksnprintf(why, whylen, "memory ranges %u [%#llx +%#llx] and %u "
+					  "[%#llx +%#llx] overlap", q, (unsigned long long)qb,
+					  (unsigned long long)bi->mem[q].size, r,
+					  (unsigned long long)b, (unsigned long long)bi->mem[r].size);
+				return -RUMPK_EINVAL;
+			}
+		}
+	}
 	for (uint32_t r = 0; r < bi->nmem && r < RUMPK_BOOT_MAX_MEM; r++) {
 		uint64_t b = bi->mem[r].base, e = sat_add(b, bi->mem[r].size);
 		uint64_t pb = (b + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1), pe = e & ~(PAGE_SIZE - 1);

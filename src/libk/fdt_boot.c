@@ -201,7 +201,8 @@ static void find_reserved(struct rumpk_boot_info *bi, const void *fdt)
 
 /* ---- /chosen ----------------------------------------------------------------------- */
 
-/* The initrd the loader placed (QEMU -initrd): both ends, either cell width, end > start. */
+/* The initrd the loader placed (QEMU -initrd): both ends, either cell width, end > start,
+ * and all of it inside one of the RAM ranges already found (find_memory runs first). */
 static void find_initrd(struct rumpk_boot_info *bi, const void *fdt, int chosen)
 {
 	uint64_t start, end;
@@ -215,8 +216,18 @@ static void find_initrd(struct rumpk_boot_info *bi, const void *fdt, int chosen)
 			"empty: initrd ignored\n");
 		return;
 	}
-	bi->initrd.base = start;
-	bi->initrd.size = end - start;
+	for (uint32_t i = 0; i < bi->nmem; i++) {
+		uint64_t lo = bi->mem[i].base, hi = lo + bi->mem[i].size;
+		if (hi > lo && start >= lo && end <= hi) {
+			bi->initrd.base = start;
+			bi->initrd.size = end - start;
+			return;
+		}
+	}
+	/* Outside RAM it would be read through whatever lies there (MMIO, nothing, or the
+	 * gap between two ranges), and never be kept away from the page allocator. */
+	kprintf("hal: initrd [%#llx, %#llx) is not inside one RAM range: initrd ignored\n",
+		(unsigned long long)start, (unsigned long long)end);
 }
 
 /* bootargs (QEMU -append) that the boot info cannot hold are refused whole, never cut

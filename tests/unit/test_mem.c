@@ -249,6 +249,49 @@ START_TEST(too_little_ram_is_refused)
 }
 END_TEST
 
+/* Overlapping RAM ranges would hand one page out twice: refused by name, whatever the
+ * order, containment or size of the overlap, and nothing is set up. Ranges that only
+ * touch are fine. */
+START_TEST(overlapping_ram_is_refused)
+{
+	struct rumpk_boot_info two;
+	char why[160];
+	fake_boot_info(&two, "");
+	uint64_t b = two.mem[0].base, sz = two.mem[0].size;
+	two.nmem = 2;
+	two.mem[0].size = sz / 2;
+	switch (_i) {
+	case 0: two.mem[1] = (struct rumpk_mem_range){ b + sz / 2 - PAGE_SIZE, sz / 2 }; break;
+	case 1: two.mem[1] = (struct rumpk_mem_range){ b, sz / 2 }; break;      /* identical */
+	case 2: two.mem[1] = (struct rumpk_mem_range){ b + PAGE_SIZE, PAGE_SIZE }; break; /* inside */
+	case 3: /* the later range first, overlapping by one byte */
+		two.mem[1] = two.mem[0];
+		two.mem[0] = (struct rumpk_mem_range){ b + sz / 2 - 1, sz / 2 };
+		break;
+	case 4: two.mem[1] = (struct rumpk_mem_range){ b - PAGE_SIZE, UINT64_MAX }; break; /* wraps */
+	}
+	ck_assert_int_eq(mem_init(&two, why, sizeof(why)), -RUMPK_EINVAL);
+	ck_assert_msg(strstr(why, "memory ranges 0 [") && strstr(why, "] and 1 [") &&
+			      strstr(why, "] overlap"), "%s", why);
+	struct mem_stats st;
+	mem_stats(&st);
+	ck_assert_uint_eq(st.total_pages, 0);
+}
+END_TEST
+
+START_TEST(touching_ram_ranges_are_fine)
+{
+	struct rumpk_boot_info two;
+	char why[160];
+	fake_boot_info(&two, "");
+	uint64_t b = two.mem[0].base, sz = two.mem[0].size;
+	two.nmem = 2;
+	two.mem[0] = (struct rumpk_mem_range){ b + sz / 2, sz / 2 }; /* upper half first */
+	two.mem[1] = (struct rumpk_mem_range){ b, sz / 2 };
+	ck_assert_int_eq(mem_init(&two, why, sizeof(why)), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("mem");
@@ -263,6 +306,8 @@ int main(void)
 	suite_add_tcase(s, tc);
 	TCase *tc2 = tcase_create("init");
 	tcase_add_test(tc2, too_little_ram_is_refused);
+	tcase_add_loop_test(tc2, overlapping_ram_is_refused, 0, 5);
+	tcase_add_test(tc2, touching_ram_ranges_are_fine);
 	suite_add_tcase(s, tc2);
 	return unit_main(s);
 }
