@@ -675,9 +675,16 @@ static int op_readdir(void *vfs, uint32_t dir, uint64_t *cursor, struct rumpk_di
 	struct tarfs *fs = vfs;
 	uint32_t c;
 
+	if (dir >= fs->nnodes || fs->node[dir].type != RUMPK_FT_DIR)
+		return -RUMPK_ENOTDIR;
 	if (*cursor == CURSOR_END)
 		return 0;
-	/* 0: not started; otherwise the next child (never 0: the root is nobody's child) */
+	/* 0: not started; otherwise the next child (never 0: the root is nobody's child).
+	 * The cursor lives in a handle: whatever wrote it last, it is an index into node[]
+	 * only if it names a node of this directory, so that is checked here, where it is
+	 * used, not left to every caller. */
+	if (*cursor != 0 && (*cursor >= fs->nnodes || fs->node[*cursor].parent != dir))
+		return -RUMPK_EINVAL;
 	c = *cursor == 0 ? fs->node[dir].first_child : (uint32_t)*cursor;
 	if (c == NIL) {
 		*cursor = CURSOR_END;

@@ -24,8 +24,9 @@
 
 /*
  * What a filesystem implements. `fs` is the filesystem's own object; nodes are its own
- * numbers. The VFS passes only nodes that root/lookup returned, calls read only for files
- * and readdir only for directories, so a filesystem needs no range checks of its own.
+ * numbers. The VFS passes only nodes that root/lookup returned and calls read only for
+ * files. readdir's cursor is different: it is state kept in a handle between calls, so the
+ * filesystem checks it where it uses it.
  */
 struct vfs_fs_ops {
 	const char *name;                 /* "tarfs" */
@@ -37,7 +38,8 @@ struct vfs_fs_ops {
 	/* up to len bytes of file `node` from byte off (<= its size); returns the count */
 	size_t (*read)(void *fs, uint32_t node, uint64_t off, void *buf, size_t len);
 	/* the entry after *cursor (0: the first) of directory `dir`; 1 with *out filled and
-	 * *cursor moved on, or 0 at the end */
+	 * *cursor moved on, 0 at the end, -RUMPK_EINVAL for a cursor this directory never
+	 * handed out, -RUMPK_ENOTDIR if `dir` is not a directory */
 	int (*readdir)(void *fs, uint32_t dir, uint64_t *cursor, struct rumpk_dirent *out);
 	void (*release)(void *fs);        /* unmounted: free everything */
 };

@@ -359,6 +359,55 @@ START_TEST(base_archive_mounts)
 }
 END_TEST
 
+/* readdir's cursor is handle state: every value it was not given by this directory is
+ * refused where it is used (out of range, another directory's child, the directory
+ * itself, a file's node), and a non-directory is refused too. Good cursors walk on. */
+START_TEST(readdir_checks_its_cursor)
+{
+	struct timg t;
+	struct tarfs *fs;
+	struct tar_error e;
+	struct rumpk_dirent d;
+	uint32_t root, etc, motd, bin, hello, nodes, entries;
+	base_archive(&t);
+	ck_assert_int_eq(tar_mount(t.buf, t.len, &fs, &e), 0);
+	tar_counts(fs, &nodes, &entries);
+	root = tar_vfs_ops.root(fs);
+	ck_assert_int_eq(tar_vfs_ops.lookup(fs, root, "etc", 3, &etc), 0);
+	ck_assert_int_eq(tar_vfs_ops.lookup(fs, root, "bin", 3, &bin), 0);
+	ck_assert_int_eq(tar_vfs_ops.lookup(fs, etc, "motd", 4, &motd), 0);
+	ck_assert_int_eq(tar_vfs_ops.lookup(fs, bin, "hello", 5, &hello), 0);
+
+	const uint64_t bad[] = { nodes, nodes + 1, 0xffffffffull, 0x100000000ull + bin,
+				 UINT64_MAX - 1, motd /* etc's child, asked of bin */,
+				 bin /* the directory itself */ };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		uint64_t cur = bad[i];
+		ck_assert_msg(tar_vfs_ops.readdir(fs, bin, &cur, &d) == -RUMPK_EINVAL,
+			      "cursor %#llx accepted", (unsigned long long)bad[i]);
+		ck_assert_uint_eq(cur, bad[i]); /* left alone */
+	}
+	uint64_t cur = 0;
+	ck_assert_int_eq(tar_vfs_ops.readdir(fs, motd, &cur, &d), -RUMPK_ENOTDIR);
+	ck_assert_int_eq(tar_vfs_ops.readdir(fs, nodes + 7, &cur, &d), -RUMPK_ENOTDIR);
+
+	/* the good path: root lists etc then bin, each cursor one it handed out */
+	ck_assert_int_eq(tar_vfs_ops.readdir(fs, root, &cur, &d), 1);
+	ck_assert_str_eq(d.name, "etc");
+	ck_assert_uint_eq(cur, bin);
+	ck_assert_int_eq(tar_vfs_ops.readdir(fs, root, &cur, &d), 1);
+	ck_assert_str_eq(d.name, "bin");
+	ck_assert_int_eq(tar_vfs_ops.readdir(fs, root, &cur, &d), 0);
+	ck_assert_int_eq(tar_vfs_ops.readdir(fs, root, &cur, &d), 0); /* stays at the end */
+	cur = 0;
+	ck_assert_int_eq(tar_vfs_ops.readdir(fs, bin, &cur, &d), 1);
+	ck_assert_str_eq(d.name, "hello");
+	(void)hello;
+	tar_unmount(fs);
+	timg_free(&t);
+}
+END_TEST
+
 /* A message names the entry, its byte offset and what is wrong. */
 START_TEST(message_names_entry_and_offset)
 {
@@ -648,6 +697,7 @@ int main(void)
 	tcase_add_test(tc, too_many_entries);
 	tcase_add_test(tc, too_many_nodes);
 	tcase_add_test(tc, mount_without_memory);
+	tcase_add_test(tc, readdir_checks_its_cursor);
 	tcase_add_test(tc, build_initrd_mounts);
 	tcase_add_loop_test(tc, real_gnu_tar_archives, 0, (int)(sizeof(real) / sizeof(real[0])));
 	tcase_add_test(tc, truncation_sweep_build_initrd);
