@@ -35,7 +35,7 @@
  *   MXCSR only:                             0.97-0.99 (ldmxcsr is most of the cost)
  *   x87 control word only:                  0.67
  *   both saved, never reloaded:             0.89-0.93 (even the two stores cost)
- *   neither (this file):                    0.51-0.54 (3 runs), about 13 vs 26 ns
+ *   neither (this file):                    0.51-0.57 (4 runs), about 13 vs 26 ns
  *
  * The switch leaves by `pop; jmp *reg` rather than `ret`: it returns to another context's
  * call site, which the return-stack predictor never saw pushed, so every `ret` here would
