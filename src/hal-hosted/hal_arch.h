@@ -50,16 +50,15 @@ struct hal_ctx {
 #define HAL_CTX_SP 0
 
 /* The frame hal_ctx_switch leaves at ctx->sp (and hal_ctx_init builds for a new context),
- * lowest address first: the word at sp is MXCSR (low half) and the x87 control word. */
-#define CTX_F_CSR 0
-#define CTX_F_R15 8
-#define CTX_F_R14 16
-#define CTX_F_R13 24
-#define CTX_F_R12 32
-#define CTX_F_RBX 40
-#define CTX_F_RBP 48
-#define CTX_F_RIP 56 /* where the switch resumes: the caller's return address */
-#define CTX_FRAME_SIZE 64
+ * lowest address first. No FP control words: they are kernel-wide (switch.S). */
+#define CTX_F_R15 0
+#define CTX_F_R14 8
+#define CTX_F_R13 16
+#define CTX_F_R12 24
+#define CTX_F_RBX 32
+#define CTX_F_RBP 40
+#define CTX_F_RIP 48 /* where the switch resumes: the caller's return address */
+#define CTX_FRAME_SIZE 56
 
 #ifndef __ASSEMBLER__
 /* switch.S: the first "return address" of a new context; calls entry(arg). */

@@ -4,30 +4,43 @@
  *
  * A switch is a function call that returns on another stack. Only what the callee must
  * preserve is saved, and it is saved on the stack being left; struct hal_ctx keeps just
- * the stack pointer. The set comes from the System V AMD64 ABI (x86-64 psABI 1.0, 3.2.1
- * "Registers and the Stack Frame", table "Register Usage"): rbx, rbp, r12-r15, the
- * MXCSR control bits and the x87 control word are callee-saved; rsp is the context
- * itself. Everything else, the vector registers included, is caller-saved, so the
- * compiler has already spilled whatever it still needs around the call. The frame,
- * lowest address first (offsets in hal_arch.h):
+ * the stack pointer. The integer set comes from the System V AMD64 ABI (x86-64 psABI 1.0,
+ * 3.2.1 "Registers and the Stack Frame", table "Register Usage"): rbx, rbp, r12-r15 are
+ * callee-saved; rsp is the context itself. Everything else, the vector registers
+ * included, is caller-saved, so the compiler has already spilled whatever it still needs
+ * around the call. The frame, lowest address first (offsets in hal_arch.h):
  *
- *   sp -> MXCSR (4 bytes) | x87 CW (2) | pad | r15 | r14 | r13 | r12 | rbx | rbp | resume rip
+ *   sp -> r15 | r14 | r13 | r12 | rbx | rbp | resume rip
  *
- * 64 bytes: the caller's call left rsp = 8 mod 16, so sp is 16-byte aligned. hal_ctx_init
+ * 56 bytes: the caller's call left rsp = 8 mod 16, so sp = 8 mod 16 too. hal_ctx_init
  * (hal_ctx.c) builds the same frame for a new context, with rip = hal_hosted_ctx_start,
- * rbx = entry, r12 = arg and the ABI's initial control words (MXCSR 0x1f80, CW 0x037f;
- * psABI 3.4.1 "Initial Stack and Register State"), placed so that the trampoline runs
- * with rsp 16-byte aligned and its `call` enters entry(arg) with rsp = 8 mod 16, as for
- * any function.
+ * rbx = entry, r12 = arg, placed so that the trampoline runs with rsp 16-byte aligned and
+ * its `call` enters entry(arg) with rsp = 8 mod 16, as for any function.
+ *
+ * The MXCSR control bits and the x87 control word are callee-saved as well (same table),
+ * and the switch does NOT save them: they are kernel-wide state, not per-context state.
+ * Every kernel context runs with the psABI's initial words (MXCSR 0x1f80, x87 CW 0x037f;
+ * 3.4.1 "Initial Stack and Register State"), and no context may switch while it has them
+ * changed (the core has no floating point at all; the hosted user boundary of a later
+ * issue saves the user's FP state, words included, in the trap frame and loads the
+ * kernel's before any kernel code runs). Under that rule a switch returns with exactly
+ * the words its caller had, which is all the ABI asks of a callee; a new context inherits
+ * the kernel's words from whoever first switches to it. Linux makes the same split: its
+ * switch_to saves no FP control state; FPU state belongs to the user boundary. The
+ * hosted-asan build checks the rule on every switch (hal_ctx.c). What it is worth, as
+ * rumpk / fcontext per round trip (boot -> fiber -> boot; Boost's jump_fcontext saves and
+ * reloads both words; 21 ABBA pairs each, AMD EPYC under KVM; the variants were timed in
+ * a scratch harness by the same method, the first and last with bench/bench_switch.c):
+ *   both words saved and reloaded (before): 0.97-1.00
+ *   MXCSR only:                             0.97-0.99 (ldmxcsr is most of the cost)
+ *   x87 control word only:                  0.67
+ *   both saved, never reloaded:             0.89-0.93 (even the two stores cost)
+ *   neither (this file):                    0.51-0.57 (4 runs), about 13 vs 26 ns
  *
  * The switch leaves by `pop; jmp *reg` rather than `ret`: it returns to another context's
  * call site, which the return-stack predictor never saw pushed, so every `ret` here would
- * mispredict. Measured with bench/bench_switch.c (round trip boot -> fiber -> boot, 21
- * paired runs against Boost.Context's jump_fcontext, 3 runs each, AMD EPYC under KVM):
- *   ret:        20.7 ns per round trip, rumpk / fcontext = 1.95 (range 1.93..1.96)
- *   pop + jmp:  10.4 ns per round trip, rumpk / fcontext = 0.97 (range 0.91..0.99)
- * Also tried: reloading MXCSR/CW only when the two contexts' words differ costs 21.4 ns
- * (reading back the words just stored by stmxcsr/fnstcw stalls store forwarding).
+ * mispredict. In the scratch harness, without the control words: ret 1.69-1.73x
+ * fcontext, pop + jmp 0.59x (with them, earlier: ret 20.7 ns, pop + jmp 10.4 ns).
  *
  * AddressSanitizer builds (HAL_HOSTED_ASAN) must tell ASan about each stack change, which
  * needs C around the switch: there this code is hal_hosted_ctx_swap and hal_ctx.c's
@@ -73,18 +86,10 @@ SWITCH:
 	pushq	%r15
 	.cfi_adjust_cfa_offset 8
 	.cfi_rel_offset %r15, 0
-	subq	$8, %rsp
-	.cfi_adjust_cfa_offset 8
-	stmxcsr	CTX_F_CSR(%rsp)
-	fnstcw	CTX_F_CSR+4(%rsp)
 
 	movq	%rsp, HAL_CTX_SP(%rdi)	/* from is saved; from here on we are `to` */
 	movq	HAL_CTX_SP(%rsi), %rsp
 
-	ldmxcsr	CTX_F_CSR(%rsp)
-	fldcw	CTX_F_CSR+4(%rsp)
-	addq	$8, %rsp
-	.cfi_adjust_cfa_offset -8
 	popq	%r15
 	.cfi_adjust_cfa_offset -8
 	.cfi_restore %r15

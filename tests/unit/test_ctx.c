@@ -5,9 +5,11 @@
  * AddressSanitizer fiber annotations are exercised too.
  *
  * Covered: a zero-filled boot context switching away and back; ping-pong and a ring of
- * three contexts, many rounds, each entry getting its own arg; every callee-saved register
- * (rbx rbp r12-r15, MXCSR and x87 control words) surviving switches in both directions,
- * and a new context starting with the ABI's initial control words; deep recursion on a
+ * three contexts, many rounds, each entry getting its own arg; every callee-saved integer
+ * register (rbx rbp r12-r15) surviving switches in both directions with the kernel's FP
+ * control words intact, and a new context starting with them; the control words being
+ * kernel-wide, not per context (switch.S): carried across a switch in ordinary builds, a
+ * named panic in hosted-asan, which checks the rule on every switch; deep recursion on a
  * context stack with a switch at the deepest point; 16-byte alignment at entry (and glibc's
  * SSE code running there); a context re-initialised on a stack abandoned mid-call; guard
  * pages on and off; and, in forked children that must exit 255, a guard-page hit and an
@@ -173,10 +175,11 @@ __asm__(".text\n"
 	".size ctx_regs_switch, . - ctx_regs_switch\n");
 
 #define MXCSR_STATUS 0x3fu /* exception flags: caller-saved, may change */
-/* Control words unlike each other and unlike the defaults (MXCSR 0x1f80, x87 0x037f):
- * round toward zero on the boot side, round down on the context's; x87 double precision. */
-#define CSR_BOOT (0x7f80u | 0x0e7full << 32)
-#define CSR_FIBER (0x3f80u | 0x067full << 32)
+/* The kernel's control words (psABI 3.4.1 initial values), which every context switches
+ * with: switch.S does not save them per context. */
+#define CSR_KERNEL (0x1f80u | 0x037full << 32)
+/* Words unlike the kernel's: round toward zero, x87 double precision. */
+#define CSR_ODD (0x7f80u | 0x0e7full << 32)
 
 /* 0 if out[] holds what ctx_regs_switch loaded, else the first bad index + 1 */
 static int regs_mismatch(const uint64_t *out, uint64_t seed, uint64_t csr)
@@ -205,8 +208,8 @@ static void regs_entry(void *arg)
 	__asm__ volatile("fnstcw %0" : "=m"(regs_fiber_cw0));
 	for (;;) {
 		memset(out, 0, sizeof(out));
-		ctx_regs_switch(&regs_ctx, &boot, seed, CSR_FIBER, out);
-		int bad = regs_mismatch(out, seed, CSR_FIBER);
+		ctx_regs_switch(&regs_ctx, &boot, seed, CSR_KERNEL, out);
+		int bad = regs_mismatch(out, seed, CSR_KERNEL);
 		if (bad && !regs_fiber_bad)
 			regs_fiber_bad = bad;
 		seed += 0x10000;
@@ -222,17 +225,64 @@ START_TEST(callee_saved_registers_survive)
 	hal_ctx_init(&regs_ctx, stack, STACK_SIZE, regs_entry, (void *)(uintptr_t)0x7777000000000000ull);
 	for (int i = 0; i < 10000; i++) {
 		memset(out, 0, sizeof(out));
-		ctx_regs_switch(&boot, &regs_ctx, seed, CSR_BOOT, out);
-		int bad = regs_mismatch(out, seed, CSR_BOOT);
+		ctx_regs_switch(&boot, &regs_ctx, seed, CSR_KERNEL, out);
+		int bad = regs_mismatch(out, seed, CSR_KERNEL);
 		/* register numbers: 0-5 rbx rbp r12-r15, 6 MXCSR, 7 x87 control word */
 		ck_assert_msg(bad == 0, "boot side, round %d: register %d changed", i, bad - 1);
 		ck_assert_msg(regs_fiber_bad == 0, "fiber side: register %d changed", regs_fiber_bad - 1);
 		seed += 0x10000;
 	}
-	/* the new context started with the ABI's control words, not the switcher's */
+	/* the new context started with the kernel's control words */
 	ck_assert_uint_eq(regs_fiber_mxcsr0 & ~MXCSR_STATUS, 0x1f80u);
 	ck_assert_uint_eq(regs_fiber_cw0, 0x037fu);
 	free(stack);
+}
+END_TEST
+
+/* A context that switches with control words other than the kernel's breaks switch.S's
+ * rule. Ordinary builds: the words simply stay in the CPU, so the context switched to runs
+ * with them (this test pins that, so nobody mistakes them for per-context state). ASan
+ * builds: the switch refuses with a named panic (an exit test, 255). */
+static void odd_entry(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("stmxcsr %0" : "=m"(regs_fiber_mxcsr0));
+	__asm__ volatile("fnstcw %0" : "=m"(regs_fiber_cw0));
+	for (;;)
+		hal_ctx_switch(&regs_ctx, &boot);
+}
+
+#ifdef HAL_HOSTED_ASAN
+static void check_fp_panic_and_exit(void)
+{
+	const char *m = strstr(fake.console, "panic: hal_ctx_switch: FP control words MXCSR 0x7f");
+	ck_assert_msg(m != NULL, "no FP control word panic:\n%s", fake.console);
+	ck_assert_msg(strstr(m, "x87 0xe7f are not the kernel's (0x1f80, 0x37f)") != NULL,
+		      "panic without the words:\n%s", fake.console);
+	_exit(fake.halt_code);
+}
+#endif
+
+START_TEST(control_words_are_not_per_context)
+{
+	void *stack = stack_alloc(STACK_SIZE);
+	uint64_t out[7];
+
+	regs_fiber_mxcsr0 = 0;
+	regs_fiber_cw0 = 0;
+	hal_ctx_init(&regs_ctx, stack, STACK_SIZE, odd_entry, NULL);
+#ifdef HAL_HOSTED_ASAN
+	fake.on_halt = check_fp_panic_and_exit;
+#endif
+	ctx_regs_switch(&boot, &regs_ctx, 0, CSR_ODD, out);
+#ifdef HAL_HOSTED_ASAN
+	ck_abort_msg("a switch with the control words changed did not panic");
+#else
+	ck_assert_uint_eq(regs_fiber_mxcsr0 & ~MXCSR_STATUS, (uint32_t)CSR_ODD);
+	ck_assert_uint_eq(regs_fiber_cw0, (uint16_t)(CSR_ODD >> 32));
+	/* and back: ctx_regs_switch restored the boot side's own words afterwards */
+	free(stack);
+#endif
 }
 END_TEST
 
@@ -506,6 +556,11 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, ping_pong_and_ring);
 	tcase_add_test(tc, callee_saved_registers_survive);
+#ifdef HAL_HOSTED_ASAN
+	tcase_add_exit_test(tc, control_words_are_not_per_context, 255);
+#else
+	tcase_add_test(tc, control_words_are_not_per_context);
+#endif
 	tcase_add_test(tc, deep_recursion_on_a_context_stack);
 	tcase_add_test(tc, entry_stack_is_16_byte_aligned);
 	tcase_add_test(tc, abandoned_stack_can_be_initialised_again);

@@ -1,6 +1,7 @@
 /*
  * test_sched.c — the scheduler on the fake machine (real context switches, fake time):
- * priority order, FIFO and round robin within a priority, sleepers never early and woken in
+ * priority order, FIFO and round robin within a priority (also with 1,000 fibers on one
+ * run queue, turn by turn, for bench_sched's case), sleepers never early and woken in
  * deadline order, wait/wake through a kernel ring, time slices, reclamation back to the
  * starting counters, and a smashed canary caught on the way out.
  */
@@ -70,6 +71,44 @@ START_TEST(round_robin_by_yield)
 	for (int i = 0; i < 5; i++)
 		fiber_yield();
 	ck_assert_str_eq(log_buf, "abcabcabc");
+}
+END_TEST
+
+/* 1,000 fibers at one priority, 5 rounds: turn t of the whole system must be fiber
+ * t % N's round t / N, so no fiber is ever skipped or run twice in a round, however long
+ * the queue (what bench_sched times). */
+enum { RR_N = 1000, RR_ROUNDS = 5 };
+static uint32_t rr_turn, rr_bad_turn, rr_bad;
+
+static void rr_member(void *arg)
+{
+	uint32_t me = (uint32_t)(uintptr_t)arg;
+	for (uint32_t r = 0; r < RR_ROUNDS; r++) {
+		if (!rr_bad && rr_turn != r * RR_N + me) {
+			rr_bad = me + 1;
+			rr_bad_turn = rr_turn;
+		}
+		rr_turn++;
+		fiber_yield();
+	}
+}
+
+START_TEST(round_robin_of_a_thousand_at_one_priority)
+{
+	struct sched_stats st0, st1;
+	rr_turn = rr_bad = rr_bad_turn = 0;
+	for (uint32_t i = 0; i < RR_N; i++)
+		ck_assert_ptr_nonnull(fiber_spawn("rr", rr_member, (void *)(uintptr_t)i, 10, NULL));
+	sched_stats(&st0);
+	fiber_yield(); /* boot (16) is less urgent: it runs again once all have exited */
+	sched_stats(&st1);
+	ck_assert_msg(rr_bad == 0, "fiber %u ran at turn %u", rr_bad - 1, rr_bad_turn);
+	ck_assert_uint_eq(rr_turn, RR_N * RR_ROUNDS);
+	/* one switch per turn, plus the way out of each fiber's last yield to its exit */
+	ck_assert_uint_ge(st1.switches - st0.switches, (uint64_t)RR_N * RR_ROUNDS);
+	sched_reap();
+	sched_stats(&st1);
+	ck_assert_uint_eq(st1.fibers, st0.fibers - RR_N);
 }
 END_TEST
 
@@ -253,6 +292,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, priorities_then_fifo);
 	tcase_add_test(tc, round_robin_by_yield);
+	tcase_add_test(tc, round_robin_of_a_thousand_at_one_priority);
 	tcase_add_test(tc, sleepers_wake_in_order_never_early);
 	tcase_add_test(tc, reclamation_returns_every_counter);
 	tcase_add_test(tc, ring_wait_and_wake);
