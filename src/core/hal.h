@@ -116,9 +116,12 @@ void hal_ctx_init(struct hal_ctx *ctx, void *stack_base, size_t stack_size,
 
 /*
  * hal_ctx_switch — the scheduler only, interrupts disabled. Saves the running context's
- * callee-saved registers and stack pointer into `from` and resumes `to`; returns when some
- * later switch resumes `from`. Hand-written assembly on every HAL. Hot path: no logging,
- * no allocation, no interrupt-state change.
+ * callee-saved integer registers and stack pointer into `from` and resumes `to`; returns
+ * when some later switch resumes `from`. Floating-point control words (x86_64 MXCSR and
+ * the x87 control word, which the psABI makes callee-saved) are not switched: they are
+ * kernel-wide, and kernel code that changes them restores them before it can block or
+ * yield (the hosted ASan build checks this on every switch). Hand-written assembly on
+ * every HAL. Hot path: no logging, no allocation, no interrupt-state change.
  */
 void hal_ctx_switch(struct hal_ctx *from, struct hal_ctx *to);
 
