@@ -288,6 +288,9 @@ START_TEST(unknown_conversions_are_visible)
 	nexus_snprintf(buf, sizeof(buf), "ab%nc", &n);
 	ck_assert_str_eq(buf, "ab%nc");
 	ck_assert_int_eq(n, 1234);
+	/* no wide characters */
+	nexus_snprintf(buf, sizeof(buf), "%ls|%lc|%d", 3); /* no argument is taken */
+	ck_assert_str_eq(buf, "%ls|%lc|3");
 }
 END_TEST
 #pragma GCC diagnostic pop

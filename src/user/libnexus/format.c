@@ -246,6 +246,8 @@ size_t nexus_vformat(nexus_sink_fn sink, void *ctx, const char *fmt, va_list ap_
 		if (flags & F_PLUS) /* C: '+' overrides ' ', '-' overrides '0' */
 			flags &= ~F_SPACE;
 		char conv = *fmt;
+		if ((conv == 'c' || conv == 's') && len != L_NONE)
+			conv = '?'; /* wide characters (%lc, %ls): unknown here */
 		switch (conv) {
 		case 'd':
 		case 'i': {

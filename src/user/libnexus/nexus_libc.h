@@ -31,8 +31,8 @@ typedef void (*nexus_sink_fn)(void *ctx, const char *s, size_t n);
  * nexus_vformat — formats `fmt` with the arguments in `ap`, handing the text to `sink`
  * piece by piece. Returns the number of bytes handed over. Conversions: d i u x X o c s p %,
  * flags - 0 space + #, width and precision (digits or *), lengths hh h l ll z j t.
- * Bad input: an unknown conversion (also %n, and every floating-point conversion) is
- * printed as written and consumes no argument; a format ending inside a conversion prints
+ * Bad input: an unknown conversion (also %n, %lc/%ls, and every floating-point
+ * conversion) is printed as written and consumes no argument; a format ending inside a conversion prints
  * that tail; %s of NULL prints "(null)" (cut by a precision like any string); %p prints
  * 0x and lowercase hex, and NULL as "0x0"; a negative * width means '-' and its magnitude,
  * a negative * precision means none.
@@ -62,7 +62,8 @@ int nexus_snprintf(char *buf, size_t size, const char *fmt, ...)
  * A write that fails drops the bytes it carried (they are not retried later).
  */
 /* Formatted output to `handle`: the byte count, or a negative RUMPK_E* error if any write
- * of this call failed (-RUMPK_EBADF for a negative handle). */
+ * of this call failed (-RUMPK_EBADF for a negative handle; -RUMPK_ERANGE when the count
+ * passes INT_MAX, though every byte was written). */
 int nexus_vdprintf(int handle, const char *fmt, va_list ap);
 int nexus_dprintf(int handle, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int nexus_vprintf(const char *fmt, va_list ap);

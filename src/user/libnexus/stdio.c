@@ -94,7 +94,7 @@ static int to_handle(int handle, produce_fn fn, const void *arg, va_list ap)
 			outbuf_flush(&out_stdout);
 		if (out_stdout.err)
 			return out_stdout.err;
-		return n > (size_t)__INT_MAX__ ? __INT_MAX__ : (int)n;
+		return n > (size_t)__INT_MAX__ ? -RUMPK_ERANGE : (int)n;
 	}
 	if (out_stdout.len)
 		nexus_stdio_flush();
@@ -104,7 +104,7 @@ static int to_handle(int handle, produce_fn fn, const void *arg, va_list ap)
 	outbuf_flush(&b);
 	if (b.err)
 		return b.err;
-	return n > (size_t)__INT_MAX__ ? __INT_MAX__ : (int)n;
+	return n > (size_t)__INT_MAX__ ? -RUMPK_ERANGE : (int)n;
 }
 
 static size_t produce_format(nexus_sink_fn sink, void *ctx, const void *fmt, va_list ap)
