@@ -1,5 +1,5 @@
 # User programs: static-PIE ELF64 images for one machine, linked against libnexus
-# (src/user/libnexus: crt0 + the library) and libk's string functions (src/libk/string.c),
+# (src/user/libnexus: crt0 + the small libc) and libk's string functions (src/libk/string.c),
 # and nothing of the kernel's build: no sanitizer, no -fno-pie, no libc, whatever the preset.
 #
 #   rumpk_add_program(NAME SOURCE... [MACHINE x86_64|riscv64|aarch64])
@@ -47,6 +47,23 @@ set(_rumpk_prog_ldflags -fPIE -nostdlib -fuse-ld=lld
   -Wl,-pie,--no-dynamic-linker,-z,text,-z,noexecstack,-z,separate-code,-z,max-page-size=4096
   -Wl,--no-undefined,--gc-sections)
 
+# libnexus's small libc (docs/libnexus.md): the nexus_ implementation files, which
+# tests/unit/test_libnexus.c also compiles for the host, and libc.c (the standard names,
+# programs only). Every program compiles all of them for its machine (which keeps them
+# freestanding on all three) into its own archive, libnexus-libc.a: the linker takes
+# only the members a program refers to, so a program that calls none of them links
+# exactly as before, and carries none of their debug information either (--gc-sections
+# would drop their code but not that). Their seams (nexus_sys.h: nexus_sys_write,
+# nexus_sys_heap_grow, nexus_abort) are the syscall layer's to define; until then a
+# program that calls printf or malloc fails to link, on purpose (--no-undefined).
+find_program(RUMPK_LLVM_AR NAMES llvm-ar llvm-ar-14 REQUIRED) # GNU ar cannot index cross objects
+set(RUMPK_LIBNEXUS_LIBC_SOURCES
+  ${_rumpk_user_dir}/libnexus/format.c
+  ${_rumpk_user_dir}/libnexus/stdio.c
+  ${_rumpk_user_dir}/libnexus/malloc.c
+  ${_rumpk_user_dir}/libnexus/str.c
+  ${_rumpk_user_dir}/libnexus/stdlib.c)
+
 set_property(GLOBAL PROPERTY RUMPK_PROGRAM_TARGETS "")
 
 function(rumpk_add_program name)
@@ -77,8 +94,10 @@ function(rumpk_add_program name)
     ${_rumpk_user_dir}/libnexus/arch/${machine}/crt0.S
     ${_rumpk_user_dir}/libnexus/nexus.c
     ${CMAKE_SOURCE_DIR}/src/libk/string.c)
+  set(libc_sources ${RUMPK_LIBNEXUS_LIBC_SOURCES} ${_rumpk_user_dir}/libnexus/libc.c)
   set(objs "")
-  foreach(src IN LISTS sources)
+  set(libc_objs "")
+  foreach(src IN LISTS sources libc_sources)
     if(NOT IS_ABSOLUTE "${src}")
       set(src ${CMAKE_CURRENT_SOURCE_DIR}/${src})
     endif()
@@ -97,13 +116,24 @@ function(rumpk_add_program name)
       DEPFILE ${obj}.d
       COMMENT "Program ${name} (${machine}): ${rel}"
       VERBATIM)
-    list(APPEND objs ${obj})
+    if(src IN_LIST libc_sources)
+      list(APPEND libc_objs ${obj})
+    else()
+      list(APPEND objs ${obj})
+    endif()
   endforeach()
+  set(libc_archive ${objdir}/libnexus-libc.a)
+  add_custom_command(OUTPUT ${libc_archive}
+    COMMAND ${CMAKE_COMMAND} -E rm -f ${libc_archive}
+    COMMAND ${RUMPK_LLVM_AR} rcs ${libc_archive} ${libc_objs}
+    DEPENDS ${libc_objs}
+    COMMENT "Program ${name} (${machine}): libnexus-libc.a"
+    VERBATIM)
   get_filename_component(outdir ${out} DIRECTORY)
   add_custom_command(OUTPUT ${out}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${outdir}
-    COMMAND ${CMAKE_C_COMPILER} ${tflags} ${_rumpk_prog_ldflags} ${objs} -o ${out}
-    DEPENDS ${objs}
+    COMMAND ${CMAKE_C_COMPILER} ${tflags} ${_rumpk_prog_ldflags} ${objs} ${libc_archive} -o ${out}
+    DEPENDS ${objs} ${libc_archive}
     COMMENT "Program ${name} (${machine}) -> ${out}"
     VERBATIM)
   add_custom_target(${target} ALL DEPENDS ${out})

@@ -2,9 +2,11 @@
  * nexus.h — libnexus, what every rumpk user program links against (rumpk_add_program adds
  * it, with libk's <string.h> functions).
  *
- * Today: the start-up code (arch/<machine>/crt0.S + nexus.c) and access to what the
- * loader put on the initial stack. The "membrane" (libc-like calls turned into ring
- * packets) and the doorbell come with user mode, in a later issue.
+ * Today: the start-up code (arch/<machine>/crt0.S + nexus.c), access to what the
+ * loader put on the initial stack, and the system-independent half of a small libc
+ * (<stdio.h>, <stdlib.h>, <string.h>, <ctype.h>; docs/libnexus.md), which reaches the
+ * kernel only through the seams in nexus_sys.h. The "membrane" (libc-like calls turned
+ * into ring packets), those seams and the doorbell come with user mode.
  *
  * Start-up contract with the kernel's loader (src/core/loader.c, docs/loader.md): _start
  * runs with sp 16-byte aligned, pointing at argc; above it argv[argc] and NULL, envp and
