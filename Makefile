@@ -50,6 +50,7 @@ test: deps
 bench: deps
 	@scripts/build.sh hosted
 	@for b in build/hosted/bench/bench_*; do RUMPK_BENCH=full "$$b" || exit 1; done
+	@bench/edit_run.sh
 
 debug: deps
 	@scripts/build.sh $(PRESET)
