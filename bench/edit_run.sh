@@ -108,15 +108,15 @@ capture_qemu() {
 floor() {
   local p=$1 t0 t1 t2 t3
   t0=$(now_us)
-  (cd "build/$p" && eval "${compile_cmd[$p]}") >/dev/null
+  (cd "build/$p" && eval "${compile_cmd[$p]}") >/dev/null || { echo FAIL compile; return; }
   t1=$(now_us)
-  (cd "build/$p" && eval "${link_cmd[$p]}") >/dev/null
+  (cd "build/$p" && eval "${link_cmd[$p]}") >/dev/null || { echo FAIL link; return; }
   t2=$(now_us)
   if [ "$p" = hosted ]; then
     build/hosted/sim/rumpk-sim --initrd build/hosted/initrd.tar >/dev/null 2>&1 </dev/null
   else
     "${qemu_argv[@]}" >/dev/null 2>&1 </dev/null
-  fi
+  fi || { echo FAIL boot; return; }
   t3=$(now_us)
   echo "$((t3 - t0)) $((t1 - t0)) $((t2 - t1)) $((t3 - t2))"
 }
@@ -124,7 +124,8 @@ floor() {
 makerun() {
   local p=$1 t0 t1
   t0=$(now_us)
-  if [ "$p" = hosted ]; then make run >/dev/null 2>&1 </dev/null; else make run ARCH="$p" >/dev/null 2>&1 </dev/null; fi
+  if [ "$p" = hosted ]; then make run >/dev/null 2>&1 </dev/null; else make run ARCH="$p" >/dev/null 2>&1 </dev/null; fi ||
+    { echo FAIL; return; }
   t1=$(now_us)
   echo $((t1 - t0))
 }
@@ -144,6 +145,10 @@ for p in "${arches[@]}"; do
         read -r f c l b < <(floor "$p")
       fi
     done
+    if [ "$r" = FAIL ] || [ "$f" = FAIL ]; then
+      echo "edit_run.sh: $p: a timed run failed (make run: $r; floor: $f $c); run the same by hand to see why" >&2
+      exit 1
+    fi
     runs+=("$r") floors+=("$f") comps+=("$c") links+=("$l") boots+=("$b")
     ratios+=("$(awk -v a="$r" -v b="$f" 'BEGIN { printf "%.3f", a / b }')")
   done
