@@ -34,13 +34,14 @@ configure: deps
 build: deps
 	@scripts/build.sh $(PRESET)
 
-# One recipe line: every line is a shell of its own, and this one is the edit-run loop.
+# One recipe line: every line is a shell of its own, and this one is the edit-run loop
+# (scripts run by `bash` directly, sparing the `env` of their #! line).
 run:
 ifeq ($(PRESET),hosted)
-	@scripts/deps.sh && scripts/build.sh hosted rumpk-sim && \
+	@bash scripts/deps.sh && bash scripts/build.sh hosted rumpk-sim && \
 	  exec build/hosted/sim/rumpk-sim --initrd build/hosted/initrd.tar $(if $(APPEND),--append '$(APPEND)')
 else
-	@scripts/deps.sh && scripts/build.sh $(PRESET) && \
+	@bash scripts/deps.sh && bash scripts/build.sh $(PRESET) && \
 	  exec scripts/qemu.sh $(PRESET) --initrd build/$(PRESET)/initrd.tar $(if $(APPEND),--append '$(APPEND)')
 endif
 
