@@ -7,7 +7,7 @@
 #   make debug [ARCH=riscv64|aarch64]                         gdb, stopped at core_main
 #   make clean
 #
-# Every target first runs scripts/deps.sh, which returns in ~40 ms when nothing is missing.
+# Every target first runs scripts/deps.sh, which returns in a few ms when nothing is missing.
 # A preset is configured only when its build tree is missing; after that ninja re-runs CMake
 # by itself when a CMakeLists.txt changes, so an edit-run loop pays for compiling only.
 
@@ -34,13 +34,15 @@ configure: deps
 build: deps
 	@scripts/build.sh $(PRESET)
 
-run: deps
+# One recipe line: every line is a shell of its own, and this one is the edit-run loop
+# (scripts run by `bash` directly, sparing the `env` of their #! line).
+run:
 ifeq ($(PRESET),hosted)
-	@scripts/build.sh hosted rumpk-sim
-	@build/hosted/sim/rumpk-sim --initrd build/hosted/initrd.tar $(if $(APPEND),--append '$(APPEND)')
+	@bash scripts/deps.sh && bash scripts/build.sh hosted rumpk-sim && \
+	  exec build/hosted/sim/rumpk-sim --initrd build/hosted/initrd.tar $(if $(APPEND),--append '$(APPEND)')
 else
-	@scripts/build.sh $(PRESET)
-	@scripts/qemu.sh $(PRESET) --initrd build/$(PRESET)/initrd.tar $(if $(APPEND),--append '$(APPEND)')
+	@bash scripts/deps.sh && bash scripts/build.sh $(PRESET) && \
+	  exec scripts/qemu.sh $(PRESET) --initrd build/$(PRESET)/initrd.tar $(if $(APPEND),--append '$(APPEND)')
 endif
 
 test: deps
@@ -49,6 +51,7 @@ test: deps
 bench: deps
 	@scripts/build.sh hosted
 	@for b in build/hosted/bench/bench_*; do RUMPK_BENCH=full "$$b" || exit 1; done
+	@bench/edit_run.sh
 
 debug: deps
 	@scripts/build.sh $(PRESET)

@@ -27,21 +27,31 @@ if(RUMPK_HAL STREQUAL "hosted")
   set(sign_target rumpk-sign)
 else()
   # The cross toolchain builds for the target; the tools must run here. A host sub-build
-  # of src/tools with the host compiler, checked on every build (its own ninja decides
-  # whether anything changed; BUILD_BYPRODUCTS makes dependents wait only when it did).
-  include(ExternalProject)
+  # of src/tools with the host compiler into build/<preset>/host-tools (cmake/host_tools.cmake).
+  # It runs only when something it read changed (its depfile lists every source, header and
+  # CMake file of the sub-build), never on an unchanged tree; its outputs are restat, so a
+  # rebuild that does not change rumpk-sign re-signs nothing. A new tool: add it to OUTPUT.
   set(host_tools ${CMAKE_BINARY_DIR}/host-tools)
-  ExternalProject_Add(rumpk_host_tools
-    SOURCE_DIR ${CMAKE_SOURCE_DIR}/src/tools
-    BINARY_DIR ${host_tools}
-    CMAKE_ARGS -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo
-    INSTALL_COMMAND ""
-    BUILD_ALWAYS ON
-    BUILD_BYPRODUCTS ${host_tools}/rumpk-sign
-    LOG_CONFIGURE ON LOG_BUILD ON LOG_OUTPUT_ON_FAILURE ON)
-  add_executable(rumpk-sign IMPORTED GLOBAL)
-  set_target_properties(rumpk-sign PROPERTIES IMPORTED_LOCATION ${host_tools}/rumpk-sign)
-  add_dependencies(rumpk-sign rumpk_host_tools)
+  set(host_tools_outputs ${host_tools}/rumpk-sign)
+  set(host_tools_args -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo)
+  # Lists cross the command line joined with '|' (a ';' would split the argument).
+  string(REPLACE ";" "|" host_tools_args_arg "${host_tools_args}")
+  string(REPLACE ";" "|" host_tools_outputs_arg "${host_tools_outputs}")
+  add_custom_command(OUTPUT ${host_tools_outputs}
+    COMMAND ${CMAKE_COMMAND} -DSOURCE_DIR=${CMAKE_SOURCE_DIR}/src/tools
+      -DBINARY_DIR=${host_tools} -DNINJA=${CMAKE_MAKE_PROGRAM}
+      -DDEPFILE=${host_tools}/rumpk-host-tools.d "-DOUTPUTS=${host_tools_outputs_arg}"
+      "-DCONFIGURE_ARGS=${host_tools_args_arg}"
+      -P ${CMAKE_SOURCE_DIR}/cmake/host_tools.cmake
+    DEPENDS ${CMAKE_SOURCE_DIR}/cmake/host_tools.cmake ${CMAKE_SOURCE_DIR}/src/tools/CMakeLists.txt
+    DEPFILE ${host_tools}/rumpk-host-tools.d
+    COMMENT "Building the host tools (src/tools) in ${host_tools}"
+    VERBATIM)
+  add_custom_target(rumpk_host_tools DEPENDS ${host_tools_outputs})
+  # `rumpk-sign` is a utility target here, not an IMPORTED executable: CMake resolves a
+  # DEPENDS on an imported target's location to the target itself and drops the rule
+  # making the file. Commands running the tool DEPEND on ${RUMPK_SIGN_DEPENDS} (the file).
+  add_custom_target(rumpk-sign DEPENDS ${host_tools}/rumpk-sign)
   set(RUMPK_SIGN_EXE ${host_tools}/rumpk-sign)
   set(RUMPK_SIGN_DEPENDS ${host_tools}/rumpk-sign)
   set(sign_target rumpk_host_tools)
@@ -117,6 +127,9 @@ add_custom_command(OUTPUT ${gen}/wycheproof_ed25519.c
 
 # Compiled like the core (freestanding, its headers), linked by it (src/core/CMakeLists.txt).
 add_library(rumpk_sign_data STATIC ${gen}/sign_keys.c ${gen}/wycheproof_ed25519.c)
+# The key pair's rule (no file dependency on the tool, above) is shared by rumpk_keys and
+# this target, and Ninja orders a shared rule only after what all its targets depend on.
+add_dependencies(rumpk_sign_data ${sign_target})
 target_include_directories(rumpk_sign_data PRIVATE
   $<TARGET_PROPERTY:rumpk_core,INTERFACE_INCLUDE_DIRECTORIES>)
 target_compile_options(rumpk_sign_data PRIVATE

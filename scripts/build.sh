@@ -3,8 +3,8 @@
 # is missing, then build it (or only TARGETs). Keeps compile_commands.json at the top level
 # pointing at the hosted tree, for editors.
 set -euo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+here=${0%/*}; [ "$here" = "$0" ] && here=.   # dirname without a fork
+cd "$here/.."
 configure_only=0
 if [ "${1:-}" = "--configure-only" ]; then configure_only=1; shift; fi
 preset=${1:?usage: build.sh [--configure-only] PRESET [TARGET...]}
@@ -19,5 +19,8 @@ if [ "$preset" = hosted ] && [ ! -e compile_commands.json ]; then
 fi
 [ $configure_only -eq 1 ] && exit 0
 # ninja directly: `cmake --build` adds a CMake start-up to every edit-run cycle.
-# --quiet prints nothing when up to date, and only errors otherwise.
-ninja -C "build/$preset" --quiet "$@" | { grep -v '^ninja: no work to do\.$' || true; }
+# --quiet prints only what commands print (errors, warnings); the filter drops ninja's own
+# "no work to do" with a builtin loop (no grep process: this runs on every `make run`).
+ninja -C "build/$preset" --quiet "$@" | while IFS= read -r line || [ -n "$line" ]; do
+  [ "$line" = "ninja: no work to do." ] || printf '%s\n' "$line"
+done

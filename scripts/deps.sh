@@ -12,7 +12,8 @@
 #   scripts/deps.sh --check   only report what is missing (exit 1 if anything is)
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+here=${0%/*}; [ "$here" = "$0" ] && here=.   # dirname without a fork
+top=$(cd "$here/.." && pwd)
 srcdir="$top/third_party/src"
 
 # Binary packages, with what each is for.
@@ -41,17 +42,39 @@ srcpkgs=(arm-trusted-firmware libsodium)
 check_only=0
 [ "${1:-}" = "--check" ] && check_only=1
 
-missing=()
-# dpkg-query exits 1 when it has never heard of a package: that is "missing", not an error.
-installed=$( (dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${pkgs[@]}" 2>/dev/null || true) |
-  awk '$2 == "installed" { sub(/:.*/, "", $1); print $1 }')
-for p in "${pkgs[@]}"; do
-  grep -qx "$p" <<<"$installed" || missing+=("$p")
-done
+# The "nothing missing" path is what every `make run` pays, so it forks nothing when it can:
+# a stamp (build/deps.stamp) holding the package list, written just BEFORE the dpkg check
+# that found everything installed, is trusted while dpkg's status file is not newer than it.
+# Every install or removal rewrites that file, so the stamp never hides a package removed
+# since; a changed list above fails the comparison. Otherwise: one dpkg-query, parsed with
+# bash builtins. Source trees are checked every time (compgen is a builtin).
+stamp="$top/build/deps.stamp"
+dpkg_status="${DPKG_ADMINDIR:-/var/lib/dpkg}/status"
+want="v1 ${pkgs[*]}"
 missing_src=()
 for s in "${srcpkgs[@]}"; do
   compgen -G "$srcdir/$s-*/" >/dev/null || missing_src+=("$s")
 done
+stamp_ok=0
+if [ -f "$stamp" ] && [ -f "$dpkg_status" ] && ! [ "$dpkg_status" -nt "$stamp" ]; then
+  key=""
+  IFS= read -r key <"$stamp" || true
+  [ "$key" = "$want" ] && stamp_ok=1
+fi
+missing=()
+if [ $stamp_ok -eq 0 ]; then
+  # Stamp first (its mtime must predate the query), emptied again below if anything is missing.
+  [ -d "$top/build" ] && printf '%s\n' "$want" >"$stamp" 2>/dev/null || true
+  # dpkg-query exits 1 when it has never heard of a package: that is "missing", not an error.
+  declare -A installed=()
+  while read -r name status; do
+    [ "$status" = installed ] && installed[${name%%:*}]=1
+  done < <(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${pkgs[@]}" 2>/dev/null || true)
+  for p in "${pkgs[@]}"; do
+    [ -n "${installed[$p]:-}" ] || missing+=("$p")
+  done
+  if [ ${#missing[@]} -ne 0 ] && [ -f "$stamp" ]; then : >"$stamp"; fi
+fi
 
 if [ ${#missing[@]} -eq 0 ] && [ ${#missing_src[@]} -eq 0 ]; then
   exit 0
