@@ -13,7 +13,8 @@
 # the same initrd. A run is timed from just before scripts/qemu.sh starts to QEMU's exit, and
 # must end as expected (rumpk: exit status 0 and "halted, code 0"; bare: status 0 and its one
 # line), or the script fails. It prints, per machine, the median and range of the per-pair
-# difference rumpk - bare (ms) and of the per-pair ratio rumpk / bare.
+# difference rumpk - bare (ms) and of the per-pair ratio rumpk / bare, and the median
+# difference in QEMU's CPU time (user + system), which a busy host inflates less.
 #
 # QEMU's own start-up differs a lot between hosts (40-100 ms for the bare image), so the
 # difference is the figure to compare; the ratio stands beside it. No figure passes or fails:
@@ -62,19 +63,20 @@ build_bare() {
 }
 
 # run ARCH IMAGE EXPECT LOG: one boot through scripts/qemu.sh (with $initrd); prints its
-# wall time in microseconds. Fails when QEMU's status is not 0 or EXPECT is not in the output.
+# wall time and the CPU time (user + system) it used, in microseconds. Fails when QEMU's
+# status is not 0 or EXPECT is not in the output.
 run() {
-  local arch=$1 image=$2 expect=$3 log=$4 t0 t1 rc=0
+  local arch=$1 image=$2 expect=$3 log=$4 t0 t1 rc=0 TIMEFORMAT='%3U %3S'
   t0=${EPOCHREALTIME/./}
-  "$top/scripts/qemu.sh" "$arch" --kernel "$image" --initrd "$initrd" </dev/null >"$log" 2>&1 ||
-    rc=$?
+  { time "$top/scripts/qemu.sh" "$arch" --kernel "$image" --initrd "$initrd" </dev/null \
+      >"$log" 2>&1; } 2>"$log.cpu" || rc=$?
   t1=${EPOCHREALTIME/./}
   if [ $rc -ne 0 ] || ! grep -qF "$expect" "$log"; then
     echo "boot_qemu.sh: $arch: $image ended with status $rc, without '$expect'; output:" >&2
     tail -n 20 "$log" >&2
     exit 1
   fi
-  echo $((t1 - t0))
+  echo "$((t1 - t0)) $(awk '{ printf "%d", ($1 + $2) * 1e6 }' "$log.cpu")"
 }
 
 for arch in "${archs[@]}"; do
@@ -99,7 +101,7 @@ for arch in "${archs[@]}"; do
       b=$(run "$arch" "$bare" "bare $arch" "$work/$arch-bare.log")
       r=$(run "$arch" "$k" "halted, code 0" "$work/$arch-rumpk.log")
     fi
-    echo "$r $b" >>"$work/$arch.times"
+    echo "$r $b" >>"$work/$arch.times" # wall, cpu of rumpk; wall, cpu of bare
   done
   # Median (mean of the middle two for an even count) and range of a column of numbers.
   awk -v arch="$arch" -v pairs="$pairs" '
@@ -108,11 +110,13 @@ for arch in "${archs[@]}"; do
         t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
       return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
-    { n++; r[n] = $1 / 1000; b[n] = $2 / 1000; d[n] = r[n] - b[n]; q[n] = r[n] / b[n] }
+    { n++; r[n] = $1 / 1000; b[n] = $3 / 1000; d[n] = r[n] - b[n]; q[n] = r[n] / b[n]
+      c[n] = ($2 - $4) / 1000 }
     END {
-      mr = med(r, n); mb = med(b, n); md = med(d, n); mq = med(q, n)
+      mr = med(r, n); mb = med(b, n); md = med(d, n); mq = med(q, n); mc = med(c, n)
       printf "boot %s: rumpk - bare = %.1f ms (median of %d ABBA pairs, range %.1f..%.1f); " \
-        "rumpk / bare = %.2f (range %.2f..%.2f); rumpk %.1f ms, bare %.1f ms to QEMU exit\n",
-        arch, md, n, d[1], d[n], mq, q[1], q[n], mr, mb
+        "rumpk / bare = %.2f (range %.2f..%.2f); rumpk %.1f ms, bare %.1f ms to QEMU exit; " \
+        "QEMU CPU time rumpk - bare = %.1f ms\n",
+        arch, md, n, d[1], d[n], mq, q[1], q[n], mr, mb, mc
     }' "$work/$arch.times"
 done
