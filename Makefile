@@ -51,6 +51,7 @@ test: deps
 bench: deps
 	@scripts/build.sh hosted
 	@for b in build/hosted/bench/bench_*; do RUMPK_BENCH=full "$$b" || exit 1; done
+	@for a in riscv64 aarch64; do scripts/build.sh $$a && bench/boot_qemu.sh $$a || exit 1; done
 	@bench/edit_run.sh
 
 debug: deps

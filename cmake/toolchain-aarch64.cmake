@@ -11,4 +11,12 @@ set(CMAKE_C_FLAGS_INIT "-mcpu=cortex-a72 -mgeneral-regs-only -ffreestanding -fno
 set(CMAKE_ASM_FLAGS_INIT "-mcpu=cortex-a72 -mgeneral-regs-only")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-nostdlib -static -fuse-ld=lld -Wl,--no-undefined -Wl,--gc-sections")
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+# -Os, not CMake's -O2: under QEMU's TCG every instruction the boot runs for the first time
+# is translated (~1 us each here), and the boot runs most of its code only once. -Os halves
+# what the crypto stage translates (libsodium's unrolled field arithmetic) and takes ~40%
+# off the whole boot's (docs/performance.md, "Boot"). Cache entries, not *_INIT (CMake
+# appends its -O2 to those); a -D on the command line still wins, and a tree configured
+# before this keeps its old value (the HAL's CMakeLists.txt warns).
+set(CMAKE_C_FLAGS_RELWITHDEBINFO "-Os -g -DNDEBUG" CACHE STRING "")
+set(CMAKE_C_FLAGS_RELEASE "-Os -DNDEBUG" CACHE STRING "")
 find_program(RUMPK_OBJCOPY NAMES llvm-objcopy llvm-objcopy-14 REQUIRED)

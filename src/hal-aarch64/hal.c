@@ -78,7 +78,7 @@ static uint64_t find_uart(const void *fdt, int chosen)
 
 	if (path) {
 		const char *colon = memchr(path, ':', (size_t)len);
-		node = fdt_path_offset_namelen(fdt, path, colon ? (int)(colon - path) : len);
+		node = fdt_boot_path(fdt, path, colon ? (int)(colon - path) : len);
 	}
 	if (node < 0 || fdt_node_check_compatible(fdt, node, "arm,pl011") != 0 ||
 	    fdt_boot_reg(fdt, node, 0, &base, &size) != 0)
@@ -94,9 +94,9 @@ static uint64_t find_uart(const void *fdt, int chosen)
 static void find_gic(const void *fdt)
 {
 	uint64_t dist = VIRT_GIC_DIST, cpu = VIRT_GIC_CPU, size;
-	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,cortex-a15-gic");
+	int node = fdt_boot_compatible(fdt, -1, "arm,cortex-a15-gic");
 
-	if (node < 0 && fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3") >= 0)
+	if (node < 0 && fdt_boot_compatible(fdt, -1, "arm,gic-v3") >= 0)
 		boot_fail("hal: this machine has a GICv3 and the aarch64 HAL drives a GICv2: "
 			  "run QEMU with -machine virt,gic-version=2\n");
 	if (node >= 0 && (fdt_boot_reg(fdt, node, 0, &dist, &size) != 0 ||
@@ -131,7 +131,7 @@ void hal_aarch64_boot(uint64_t dtb)
 		boot_fail("hal: the device tree at %#llx (%u bytes) runs past the RAM mapped at boot\n",
 			  (unsigned long long)dtb, fdt_totalsize(fdt));
 
-	int chosen = fdt_path_offset(fdt, "/chosen");
+	int chosen = fdt_boot_path(fdt, "/chosen", sizeof("/chosen") - 1);
 	uint64_t uart = find_uart(fdt, chosen);
 	if (uart != VIRT_UART)
 		hal_aarch64_pl011_init((uintptr_t)uart);

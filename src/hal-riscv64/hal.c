@@ -234,7 +234,7 @@ void hal_riscv64_boot(uint64_t hartid, uint64_t dtb)
 	bootinfo.kernel.base = (uint64_t)(uintptr_t)__kernel_start;
 	bootinfo.kernel.size = (uint64_t)(__kernel_end - __kernel_start);
 
-	node = fdt_path_offset(fdt, "/cpus");
+	node = fdt_boot_path(fdt, "/cpus", sizeof("/cpus") - 1);
 	if (node < 0 || fdt_boot_prop_u64(fdt, node, "timebase-frequency", &timer_hz) < 0 ||
 	    timer_hz == 0) {
 		kprintf("hal: /cpus has no timebase-frequency: assuming QEMU virt's %llu Hz\n",

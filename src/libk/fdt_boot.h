@@ -14,6 +14,11 @@
  * makes the node's reg unreadable. Diagnostics are single "hal: ..." lines (kprintf);
  * the one fatal case, more reserved ranges than the boot info holds, ends in core_halt().
  * Depends on the core for exactly those two services (hal.h allows HALs both).
+ *
+ * The helpers below answer from an index of the tree's nodes that the first of them builds
+ * in one walk (fdt_boot.c says why), so a HAL should use them rather than the libfdt
+ * lookups that walk the whole tree each time (fdt_path_offset, fdt_parent_offset,
+ * fdt_node_offset_by_compatible).
  */
 #ifndef RUMPK_FDT_BOOT_H
 #define RUMPK_FDT_BOOT_H
@@ -42,6 +47,20 @@ void fdt_boot_fill(struct rumpk_boot_info *bi, void *fdt, uint64_t dtb_pa,
  */
 uint64_t fdt_boot_device_base(const void *fdt, const char *compatible, uint64_t dflt,
 			      int *node);
+
+/*
+ * fdt_boot_path — the offset of the node at `path` (len bytes, not necessarily
+ * NUL-terminated), as fdt_path_offset_namelen() would return it (aliases included), or a
+ * negative FDT_ERR_* code.
+ */
+int fdt_boot_path(const void *fdt, const char *path, int len);
+
+/*
+ * fdt_boot_compatible — fdt_node_offset_by_compatible() with the same contract: the first
+ * node after offset `from` (-1: from the start) whose "compatible" list holds
+ * `compatible`, enabled or not; -FDT_ERR_NOTFOUND when there is none.
+ */
+int fdt_boot_compatible(const void *fdt, int from, const char *compatible);
 
 /*
  * fdt_boot_reg — the idx-th (address, size) pair of `node`'s reg, with its parent's cell
