@@ -342,7 +342,7 @@ START_TEST(hardened_sides_survive_hostile_indices)
 	uint64_t m_prej = 0, m_crej = 0, moved = 0, refused = 0;
 	struct rumpk_packet buf[CAP * 2 + 1], sentinel;
 	memset(&sentinel, 0x5a, sizeof(sentinel));
-	for (int i = 0; i < 1000000; i++) {
+	for (int i = 0; i < 500000; i++) { /* two seeds: 10^6 operations */
 		int producer = (xs(&s) & 1) != 0;
 		struct rumpk_ring_hdr *h = producer ? hp : hc;
 		uint32_t v = hostile(&s, producer ? m_tail : m_head, producer);
@@ -428,8 +428,8 @@ START_TEST(hardened_sides_survive_hostile_indices)
 		refused += ret < 0;
 	}
 	check_canary(hp);
-	ck_assert_uint_gt(refused, 100000); /* the test really was hostile */
-	ck_assert_uint_gt(moved, 1000000);  /* and the sides kept working */
+	ck_assert_uint_gt(refused, 50000); /* the test really was hostile */
+	ck_assert_uint_gt(moved, 500000);  /* and the sides kept working */
 	ck_assert_uint_eq(m_prej + m_crej, refused);
 }
 END_TEST
@@ -533,7 +533,7 @@ int main(void)
 	tcase_add_loop_test(tc, hardened_pair_is_a_ring, 0, 8);
 	tcase_add_test(tc, hardened_window_edges);
 	tcase_add_loop_test(tc, hardened_sides_survive_hostile_indices, 0, 2);
-	tcase_set_timeout(tc, 60);
+	tcase_set_timeout(tc, 120); /* the hostile run takes ~20 s under ASan on a busy machine */
 	suite_add_tcase(s, tc);
 	TCase *tk = tcase_create("kring");
 	tcase_add_checked_fixture(tk, kring_setup, NULL);
