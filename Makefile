@@ -7,7 +7,8 @@
 #   make debug [ARCH=riscv64|aarch64]                         gdb, stopped at core_main
 #   make clean
 #
-# Every target first runs scripts/deps.sh, which returns in a few ms when nothing is missing.
+# Every target first runs scripts/deps.sh, which returns in a few ms when nothing is missing
+# (bench runs it with --bench).
 # A preset is configured only when its build tree is missing; after that ninja re-runs CMake
 # by itself when a CMakeLists.txt changes, so an edit-run loop pays for compiling only.
 
@@ -48,7 +49,12 @@ endif
 test: deps
 	@scripts/test.sh
 
-bench: deps
+# bench: deps.sh --bench adds the peers only benchmarks need (DPDK's rte_ring); the hosted
+# tree is re-configured so it finds them even if it was configured before they existed.
+bench:
+	@scripts/deps.sh --bench
+	@scripts/build.sh --configure-only hosted
+	@cmake build/hosted >/dev/null
 	@scripts/build.sh hosted
 	@for b in build/hosted/bench/bench_*; do RUMPK_BENCH=full "$$b" || exit 1; done
 	@for a in riscv64 aarch64; do scripts/build.sh $$a && bench/boot_qemu.sh $$a || exit 1; done

@@ -17,6 +17,11 @@
  *                                                     handles copied into locals
  *   ring callgrind: rumpk batched / ck_ring loop ...  per packet: push_batch + pop_batch of
  *                                                     32 against 32 enqueues + 32 dequeues
+ *   ring callgrind: rumpk batched / rte_ring burst    per packet: the same against DPDK's
+ *                                                     burst calls of 32 (when built with
+ *                                                     DPDK, RUMPK_BENCH_DPDK)
+ *   ring callgrind: rumpk hardened / ck_ring ...      ring_hpush + ring_hpop (the kernel's
+ *                                                     sides) against enqueue + dequeue
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -138,13 +143,18 @@ int main(void)
 	}
 
 	static const char *const fns[] = { "ops_rumpk", "ops_ck", "ops_rumpk_local", "ops_rumpk_batch",
-					   "ops_ck_batch" };
-	double ir[5];
+					   "ops_ck_batch", "ops_rumpk_hard", "ops_rte_batch" };
+#ifdef RUMPK_BENCH_DPDK
+	int nfns = 7;
+#else
+	int nfns = 6;
+#endif
+	double ir[7];
 	int ok = 1;
-	for (int i = 0; i < 5 && ok; i++)
+	for (int i = 0; i < nfns && ok; i++)
 		ok = (ir[i] = count(fns[i], n)) > 0;
 	if (ok) {
-		double r = ir[0], c = ir[1], rl = ir[2], rb = ir[3], cb = ir[4];
+		double r = ir[0], c = ir[1], rl = ir[2], rb = ir[3], cb = ir[4], rh = ir[5];
 		printf("ring callgrind: one thread, %llu packets per function, instructions (Ir) counted "
 		       "by callgrind --toggle-collect=<function>, loop included; ratios read rumpk / "
 		       "ck_ring (goal for push+pop <= 1)\n", (unsigned long long)n);
@@ -154,6 +164,11 @@ int main(void)
 		       "ck_ring %.1f Ir per pair)\n", rl / c, rl, c);
 		printf("ring callgrind: rumpk batched / ck_ring loop per packet = %.3f (rumpk %.1f Ir, "
 		       "ck_ring %.1f Ir per packet; batches of 32)\n", rb / cb, rb, cb);
+		if (nfns > 6)
+			printf("ring callgrind: rumpk batched / rte_ring burst per packet = %.3f (rumpk %.1f "
+			       "Ir, rte_ring %.1f Ir per packet; batches of 32)\n", rb / ir[6], rb, ir[6]);
+		printf("ring callgrind: rumpk hardened / ck_ring per push+pop = %.3f (ring_hpush + "
+		       "ring_hpop %.1f Ir, ck_ring %.1f Ir per pair)\n", rh / c, rh, c);
 		rc = 0;
 	}
 	rmdir(tmpdir);

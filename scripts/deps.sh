@@ -10,11 +10,61 @@
 #
 #   scripts/deps.sh           everything the build, `make run` and `make test` need
 #   scripts/deps.sh --check   only report what is missing (exit 1 if anything is)
+#   scripts/deps.sh --bench   the above, then the extras only `make bench` needs (below)
 set -euo pipefail
 
 here=${0%/*}; [ "$here" = "$0" ] && here=.   # dirname without a fork
 top=$(cd "$here/.." && pwd)
 srcdir="$top/third_party/src"
+
+# --bench: DPDK's ring library, the batched peer of bench/bench_ring.c. Only its small
+# runtime packages are installed: libdpdk-dev would pull in ~216 packages, so its headers
+# are unpacked from the downloaded .deb (same version as the runtime) into
+# third_party/dpdk/include (git-ignored), and third_party/dpdk/lib gets unversioned
+# symlinks to the runtime's .so.23 files, so `-lrte_ring -lrte_eal` links without the -dev
+# package. Without these, bench_ring still builds and runs its other peers.
+bench_extras() {
+  local dpdk="$top/third_party/dpdk" libs=(librte-ring23 librte-eal23) miss=() ver p tmp
+  for p in "${libs[@]}"; do
+    dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || miss+=("$p")
+  done
+  if [ ${#miss[@]} -ne 0 ]; then
+    local su=()
+    [ "$(id -u)" -eq 0 ] || su=(sudo -n)
+    echo "deps: installing ${miss[*]} (for make bench)"
+    "${su[@]}" apt-get update -qq >/dev/null 2>&1 || true
+    tmp=$(mktemp)
+    DEBIAN_FRONTEND=noninteractive "${su[@]}" apt-get install -y -qq --no-install-recommends \
+      "${miss[@]}" >"$tmp" 2>&1 || { cat "$tmp" >&2; echo "deps: apt-get install ${miss[*]} failed" >&2; exit 1; }
+    rm -f "$tmp"
+  fi
+  ver=$(dpkg-query -W -f='${Version}' librte-ring23)
+  if [ "$(cat "$dpdk/VERSION" 2>/dev/null)" != "$ver" ] || [ ! -f "$dpdk/include/rte_ring_elem.h" ]; then
+    echo "deps: unpacking libdpdk-dev $ver headers into third_party/dpdk/"
+    tmp=$(mktemp -d)
+    chmod 755 "$tmp" # apt's download user must be able to write there
+    (cd "$tmp" && apt-get download -qq "libdpdk-dev=$ver" >"$tmp/log" 2>&1) || {
+      cat "$tmp/log" >&2; echo "deps: 'apt-get download libdpdk-dev=$ver' failed" >&2; exit 1; }
+    dpkg-deb -x "$tmp"/libdpdk-dev_*.deb "$tmp/x"
+    rm -rf "$dpdk" && mkdir -p "$dpdk/include" "$dpdk/lib"
+    # generic headers in usr/include/dpdk, the architecture's in usr/include/<multiarch>/dpdk
+    for p in "$tmp"/x/usr/include/dpdk "$tmp"/x/usr/include/*/dpdk; do cp -r "$p"/. "$dpdk/include/"; done
+    rm -rf "$tmp"
+    echo "$ver" >"$dpdk/VERSION"
+  fi
+  for p in ring eal; do
+    local so
+    so=$(dpkg -L "librte-${p}23" | grep -E "/librte_${p}\.so\.23$" | head -n1)
+    [ -n "$so" ] || { echo "deps: librte-${p}23 has no librte_${p}.so.23" >&2; exit 1; }
+    ln -sfn "$so" "$dpdk/lib/librte_${p}.so"
+  done
+}
+if [ "${1:-}" = "--bench" ]; then
+  "$0"
+  bench_extras
+  echo "deps: bench extras ok"
+  exit 0
+fi
 
 # Binary packages, with what each is for.
 pkgs=(

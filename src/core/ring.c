@@ -5,6 +5,14 @@
  * side wakes one waiter after each packet it moves. Check and wait happen with interrupts
  * disabled, so a wake-up cannot fall between them; the wake itself is a pointer test when
  * nobody waits. No logging and no allocation on send/receive.
+ *
+ * Both ends are kernel fibers, and both use the hardened side of rumpk/ring.h: each owns its
+ * index (attached from the kernel's own start, never from the header) and checks the other's
+ * before using it. So a fiber blocks only on "full" or "empty" as the other kernel fiber left
+ * it, never on a value it could not have written; an index outside the window means the
+ * ring's memory was overwritten, a broken invariant: kpanic. These pages are never mapped
+ * into user space; a ring shared with a user is driven with ring_hpush/ring_hpop directly,
+ * which return instead of waiting.
  */
 #include "ring.h"
 
@@ -34,8 +42,8 @@ struct kring *kring_create(uint32_t capacity, int *err)
 	r->hdr = mem;
 	r->capacity = capacity;
 	r->order = order;
-	ring_prod_attach(&r->prod, r->hdr, capacity);
-	ring_cons_attach(&r->cons, r->hdr, capacity);
+	ring_prod_own(&r->prod, r->hdr, capacity, 0);
+	ring_cons_own(&r->cons, r->hdr, capacity, 0);
 	waitq_init(&r->not_empty);
 	waitq_init(&r->not_full);
 	slots_live += capacity;
@@ -56,8 +64,12 @@ void kring_destroy(struct kring *r)
 void kring_send(struct kring *r, const struct rumpk_packet *p)
 {
 	hal_irq_state_t s = hal_irq_save();
-	while (!ring_push(&r->prod, p))
+	int32_t n;
+	while ((n = ring_hpush(&r->prod, p)) == 0)
 		sched_wait(&r->not_full);
+	if (n < 0)
+		kpanic("kring_send: ring %p: consumer head %#x impossible for tail %#x (ring memory "
+		       "overwritten)", (void *)r, r->hdr->head, r->prod.tail);
 	sched_wake_one(&r->not_empty);
 	hal_irq_restore(s);
 }
@@ -65,8 +77,12 @@ void kring_send(struct kring *r, const struct rumpk_packet *p)
 void kring_recv(struct kring *r, struct rumpk_packet *p)
 {
 	hal_irq_state_t s = hal_irq_save();
-	while (!ring_pop(&r->cons, p))
+	int32_t n;
+	while ((n = ring_hpop(&r->cons, p)) == 0)
 		sched_wait(&r->not_empty);
+	if (n < 0)
+		kpanic("kring_recv: ring %p: producer tail %#x impossible for head %#x (ring memory "
+		       "overwritten)", (void *)r, r->hdr->tail, r->cons.head);
 	sched_wake_one(&r->not_full);
 	hal_irq_restore(s);
 }

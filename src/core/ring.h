@@ -27,7 +27,8 @@ struct kring *kring_create(uint32_t capacity, int *err);
 void kring_destroy(struct kring *r);
 
 /* kring_send / kring_recv — one packet, blocking the calling fiber while the ring is full /
- * empty, waking the other side. Both sides must be fibers of this kernel. */
+ * empty, waking the other side. Both sides must be fibers of this kernel; the ring's pages
+ * are never mapped into user space. An impossible index (ring memory overwritten) panics. */
 void kring_send(struct kring *r, const struct rumpk_packet *p);
 void kring_recv(struct kring *r, struct rumpk_packet *p);
 

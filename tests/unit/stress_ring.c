@@ -1,8 +1,9 @@
 /*
- * stress_ring.c — two threads, one ring: a producer pushes N packets (mixed single pushes
- * and batches), a consumer pops them (mixed single pops and batches). Checks FIFO order per
- * packet (0 lost, 0 duplicated), every payload field, and a checksum against its closed
- * form. Not a Check suite: a plain program so ThreadSanitizer sees only ring code.
+ * stress_ring.c — two threads, one ring: a producer pushes N packets (mixed single pushes,
+ * batches and hardened batches), a consumer pops them (mixed single pops, batches and
+ * hardened batches). Checks FIFO order per packet (0 lost, 0 duplicated), every payload
+ * field, that a hardened side never refuses an honest peer, and a checksum against its
+ * closed form. Not a Check suite: a plain program so ThreadSanitizer sees only ring code.
  *
  *   stress_ring [N] [CAPACITY]      default N = 10^8, capacity 1024
  * `make test` runs 10^8 (hosted), 10^7 (hosted-asan) and 10^6 under ThreadSanitizer; the
@@ -18,6 +19,15 @@
 
 static uint64_t N;
 static uint32_t cap;
+
+/* A hardened side refused an honest peer's index: the ring is broken, and the other thread
+ * may be waiting for packets that will never come, so end the process here. */
+static void refused(const char *side, uint32_t own, uint32_t seen)
+{
+	fprintf(stderr, "stress_ring: the hardened %s refused an honest index %#x (own %#x)\n", side,
+		seen, own);
+	exit(1);
+}
 static struct rumpk_ring_hdr *hdr;
 
 static uint64_t mix(uint64_t i)
@@ -41,7 +51,7 @@ static void *producer(void *arg)
 	struct rumpk_packet batch[32];
 	uint64_t i = 0;
 	(void)arg;
-	ring_prod_attach(&P, hdr, cap);
+	ring_prod_own(&P, hdr, cap, 0); /* the hardened attach: the ring was formatted at 0 */
 	while (i < N) {
 		if ((i & 0x3ff) < 0x80) { /* one in eight stretches: single pushes */
 			make(&batch[0], i);
@@ -54,8 +64,17 @@ static void *producer(void *arg)
 		for (uint32_t k = 0; k < n; k++)
 			make(&batch[k], i + k);
 		uint32_t done = 0;
-		while (done < n)
-			done += ring_push_batch(&P, batch + done, n - done);
+		if ((i & 0xfff) < 0x800) {
+			while (done < n)
+				done += ring_push_batch(&P, batch + done, n - done);
+		} else { /* half the batches through the hardened producer */
+			while (done < n) {
+				int32_t m = ring_hpush_batch(&P, batch + done, n - done);
+				if (m < 0)
+					refused("producer", P.tail, hdr->head);
+				done += (uint32_t)m;
+			}
+		}
 		i += n;
 	}
 	return NULL;
@@ -78,9 +97,19 @@ int main(int argc, char **argv)
 	struct ring_cons C;
 	struct rumpk_packet out[48], want;
 	uint64_t next = 0, sum = 0, bad = 0;
-	ring_cons_attach(&C, hdr, cap);
+	ring_cons_own(&C, hdr, cap, 0);
 	while (next < N) {
-		uint32_t n = (next & 0x7ff) < 0x100 ? ring_pop(&C, out) : ring_pop_batch(&C, out, 48);
+		uint32_t n;
+		if ((next & 0x7ff) < 0x100)
+			n = ring_pop(&C, out);
+		else if ((next & 0xfff) < 0x800)
+			n = ring_pop_batch(&C, out, 48);
+		else { /* the hardened consumer */
+			int32_t m = ring_hpop_batch(&C, out, 48);
+			if (m < 0)
+				refused("consumer", C.head, hdr->tail);
+			n = (uint32_t)m;
+		}
 		for (uint32_t k = 0; k < n; k++, next++) {
 			make(&want, next);
 			if (memcmp(&out[k], &want, sizeof(want)) != 0 && bad++ < 5)

@@ -3,7 +3,22 @@
  * style. One inline header shared by the kernel and user space (libnexus); it needs only
  * rumpk/abi.h and compiler builtins, so it works freestanding and hosted.
  *
- * Layout and the ownership of every shared field: struct rumpk_ring_hdr in abi.h.
+ * Layout: struct rumpk_ring_hdr in abi.h (set-up line, producer's line, consumer's line),
+ * then a power-of-two number of slots. The contract for the shared fields:
+ *
+ *   field     written by        read by           ordering
+ *   tail      the producer      the consumer      producer fills slots, then store-release
+ *                                                 tail; consumer load-acquires tail, then
+ *                                                 reads the slots below it
+ *   head      the consumer      the producer      consumer copies slots out, then
+ *                                                 store-release head; producer load-acquires
+ *                                                 head, then overwrites the slots below it
+ *   flags     the consumer      the producer      RUMPK_RING_NEED_WAKEUP (doorbell logic)
+ *   magic, version, capacity    the creator, once; read-only afterwards, and never trusted
+ *                                                 by a kernel side (it keeps its own capacity)
+ *
+ * Indices are free-running uint32_t counters (slot = index & (capacity - 1)): the producer
+ * has tail - head slots in use, always 0..capacity for an honest pair.
  *
  * Each side keeps a private handle (never in shared memory):
  *   producer: its own tail (slots filled but maybe not yet published) and a cached copy of
@@ -14,17 +29,30 @@
  * writes only its own cache line. Publishing (tail) and releasing (head) are separate calls
  * so callers can batch: fill n slots, publish once.
  *
- * Memory order: the producer writes slots, then store-release tail; the consumer
- * load-acquires tail, then reads slots. The consumer copies slots out, then store-releases
- * head; the producer load-acquires head, then overwrites slots. Nothing else is needed.
- *
- * Trust: the plain consumer/producer trust the other side. A kernel facing a user-space
- * producer uses the hardened consumer (ring_hpop_batch): it reads the producer's tail once
- * per call, clamps the count to the capacity it was given at attach time (never re-read from
- * shared memory), copies each packet exactly once into the caller's memory, and never loops
- * on a value the producer controls. Garbage indices cost the producer its packets (they are
- * consumed as whatever the slots hold, to be rejected by packet validation) and add to
- * `rejected`; the consumer always makes progress and never reads outside the slots.
+ * Two kinds of side:
+ *   trusting  (ring_prod_attach / ring_cons_attach, ring_push, ring_pop, ...): both sides
+ *             belong to one party. Attach takes the starting indices from the header.
+ *   hardened  (ring_prod_own / ring_cons_own, ring_hpush*, ring_hpop*): a kernel facing a
+ *             ring that user space also writes (completion ring: kernel produces; submission
+ *             ring: kernel consumes). io_uring's rule: the peer's index is a claim, not a fact.
+ *             - The side owns its index: attach takes the start from the kernel (the value it
+ *               formatted the ring with) and the capacity from the kernel, never from shared
+ *               memory; the shared copy of its own index is only ever written, never read
+ *               back, so a user overwriting it changes nothing the kernel does.
+ *             - It reads the peer's index with one load per refresh (no second fetch), and
+ *               accepts it only inside the window an honest peer could have produced: a tail
+ *               in [head, head + capacity], a head in [tail - capacity, tail]. Anything else
+ *               (random, huge, behind, ahead, wrapped the wrong way) is nonsense: the call
+ *               moves nothing, adds one to `rejected` and returns -RUMPK_ERANGE. The
+ *               cached copy only ever holds a value that passed the check.
+ *             - It never waits: every call returns at once with a count (> 0), 0 (ring full
+ *               for the producer, empty for the consumer) or -RUMPK_ERANGE, does at most
+ *               min(n, capacity) packet copies, and touches only slot memory and the two
+ *               index words. Blocking, retrying or killing the peer is the caller's choice.
+ *             - Slot contents stay untrusted: the consumer copies each packet out once, and
+ *               the caller validates only that copy.
+ *   The kernel's own fiber rings (src/core/ring.h, kring) drive both ends with the hardened
+ *   calls; their pages are never mapped into user space.
  */
 #ifndef RUMPK_RING_H
 #define RUMPK_RING_H
@@ -86,6 +114,7 @@ struct ring_prod {
 	uint32_t mask;       /* capacity - 1, from attach (never re-read from shared memory) */
 	uint32_t tail;       /* next slot to fill; published up to the header's tail */
 	uint32_t head_cache; /* last head read from the consumer */
+	uint64_t rejected;   /* hardened producer: consumer heads that made no sense */
 };
 
 static inline struct rumpk_ring_hdr *ring_hdr_of(struct rumpk_packet *slots)
@@ -100,6 +129,21 @@ static inline void ring_prod_attach(struct ring_prod *p, struct rumpk_ring_hdr *
 	p->mask = capacity - 1;
 	p->tail = h->tail;
 	p->head_cache = ring_load_acquire(&h->head);
+	p->rejected = 0;
+}
+
+/* ring_prod_own — hardened producer: the kernel owns tail. Starts at `start` (what the
+ * kernel formatted the ring with; the ring is empty then) and `capacity` (the kernel's
+ * own value); reads nothing from shared memory and publishes its starting tail. */
+static inline void ring_prod_own(struct ring_prod *p, struct rumpk_ring_hdr *h, uint32_t capacity,
+				 uint32_t start)
+{
+	p->slots = ring_slots(h);
+	p->mask = capacity - 1;
+	p->tail = start;
+	p->head_cache = start;
+	p->rejected = 0;
+	ring_store_release(&h->tail, start);
 }
 
 /* Free slots after re-reading the consumer's head. An impossible head (ahead of our tail)
@@ -189,6 +233,18 @@ static inline void ring_cons_attach(struct ring_cons *c, struct rumpk_ring_hdr *
 	c->rejected = 0;
 }
 
+/* ring_cons_own — hardened consumer: the kernel owns head (see ring_prod_own). */
+static inline void ring_cons_own(struct ring_cons *c, struct rumpk_ring_hdr *h, uint32_t capacity,
+				 uint32_t start)
+{
+	c->slots = ring_slots(h);
+	c->mask = capacity - 1;
+	c->head = start;
+	c->tail_cache = start;
+	c->rejected = 0;
+	ring_store_release(&h->head, start);
+}
+
 /* ring_avail — filled slots; re-reads the producer's tail only if the cache says empty. */
 static inline uint32_t ring_avail(struct ring_cons *c)
 {
@@ -253,26 +309,81 @@ static inline uint32_t ring_pop_batch(struct ring_cons *c, struct rumpk_packet *
 	return n;
 }
 
-/* ring_hpop_batch — the hardened consumer for an untrusted producer: see the top of this
- * file. Reads the producer's tail exactly once; copies at most min(max, capacity) packets,
- * each once; counts an impossible tail in c->rejected. */
-static inline uint32_t ring_hpop_batch(struct ring_cons *c, struct rumpk_packet *out, uint32_t max)
+/* ---- hardened sides (a kernel facing user space: see the top of this file) ------------ */
+
+#define RING_HMAX 0x7fffffffu /* a hardened call moves at most this many (its count is int32_t) */
+
+/* ring_hpush_batch — hardened producer: up to n packets, one publish. Returns how many
+ * went in (> 0), 0 if the ring is full (or n is 0), or -RUMPK_ERANGE if the consumer's
+ * head is outside [tail - capacity, tail] (nothing written, p->rejected counts it). Reads
+ * the shared head at most once, and only when the cached one leaves less than n free. */
+static inline int32_t ring_hpush_batch(struct ring_prod *p, const struct rumpk_packet *pkts, uint32_t n)
+{
+	struct rumpk_packet *slots = p->slots;
+	uint32_t t = p->tail, mask = p->mask;
+	uint32_t space = mask + 1 - (t - p->head_cache); /* cache checked when read: <= cap used */
+	if (space < n) {
+		uint32_t head = ring_load_acquire(&ring_hdr_of(slots)->head);
+		if (t - head > mask + 1) {
+			p->rejected++;
+			return -RUMPK_ERANGE;
+		}
+		p->head_cache = head;
+		space = mask + 1 - (t - head);
+	}
+	if (n > space)
+		n = space;
+	if (n > RING_HMAX)
+		n = RING_HMAX;
+	for (uint32_t i = 0; i < n; i++)
+		ring_copy_packet(&slots[(t + i) & mask], &pkts[i]);
+	p->tail = t + n;
+	if (n)
+		ring_store_release(&ring_hdr_of(slots)->tail, t + n);
+	return (int32_t)n;
+}
+
+/* ring_hpush — one packet, published at once: 1, 0 if full, or -RUMPK_ERANGE. */
+static inline int32_t ring_hpush(struct ring_prod *p, const struct rumpk_packet *pkt)
+{
+	return ring_hpush_batch(p, pkt, 1);
+}
+
+/* ring_hpop_batch — hardened consumer: up to max packets, each copied once into `out`, one
+ * release. Returns how many (> 0), 0 if the ring is empty (or max is 0), or -RUMPK_ERANGE if
+ * the producer's tail is outside [head, head + capacity] (nothing read, c->rejected counts
+ * it). Reads the shared tail at most once, and only when the cached one holds fewer than
+ * max packets. */
+static inline int32_t ring_hpop_batch(struct ring_cons *c, struct rumpk_packet *out, uint32_t max)
 {
 	struct rumpk_packet *slots = c->slots;
-	uint32_t h = c->head, cap = c->mask + 1;
-	uint32_t n = ring_load_acquire(&ring_hdr_of(slots)->tail) - h;
-	if (n > cap) {
-		c->rejected++;
-		n = cap;
+	uint32_t h = c->head, mask = c->mask;
+	uint32_t n = c->tail_cache - h; /* cache checked when read: <= cap */
+	if (n < max) {
+		uint32_t tail = ring_load_acquire(&ring_hdr_of(slots)->tail);
+		if (tail - h > mask + 1) {
+			c->rejected++;
+			return -RUMPK_ERANGE;
+		}
+		c->tail_cache = tail;
+		n = tail - h;
 	}
 	if (n > max)
 		n = max;
+	if (n > RING_HMAX)
+		n = RING_HMAX;
 	for (uint32_t i = 0; i < n; i++)
-		ring_copy_packet(&out[i], &slots[(h + i) & c->mask]);
+		ring_copy_packet(&out[i], &slots[(h + i) & mask]);
 	c->head = h + n;
 	if (n)
 		ring_store_release(&ring_hdr_of(slots)->head, h + n);
-	return n;
+	return (int32_t)n;
+}
+
+/* ring_hpop — one packet, its slot released at once: 1, 0 if empty, or -RUMPK_ERANGE. */
+static inline int32_t ring_hpop(struct ring_cons *c, struct rumpk_packet *out)
+{
+	return ring_hpop_batch(c, out, 1);
 }
 
 #endif /* RUMPK_RING_H */
