@@ -175,14 +175,16 @@ static int stage_rings(const struct rumpk_boot_info *bi, char *why, size_t whyle
 	for (uint32_t round = 0; round < 3; round++) {
 		for (uint32_t i = 0; i < 5; i++) {
 			kmemset(&p, 0, sizeof(p));
-			p.kind = round;
+			p.kind = (uint16_t)round;
+			p.tag = 0x100 * round + i;
 			p.arg = 0x1000ull * round + i;
-			p.id[15] = (uint8_t)i;
+			p.id = ~(uint64_t)i;
 			kring_send(r, &p);
 		}
 		for (uint32_t i = 0; i < 5; i++) {
 			kring_recv(r, &q);
-			if (q.kind != round || q.arg != 0x1000ull * round + i || q.id[15] != i) {
+			if (q.kind != round || q.tag != 0x100 * round + i ||
+			    q.arg != 0x1000ull * round + i || q.id != ~(uint64_t)i) {
 				ksnprintf(why, whylen, "packet %u of round %u came back as arg %#llx", i,
 					  round, (unsigned long long)q.arg);
 				kring_destroy(r);

@@ -297,6 +297,10 @@ static const char *const errnames[RUMPK_ERRNO_MAX + 1] = {
 	[RUMPK_EBADF] = "EBADF",
 	[RUMPK_EMFILE] = "EMFILE",
 	[RUMPK_EEXIST] = "EEXIST",
+	[RUMPK_ESRCH] = "ESRCH",
+	[RUMPK_ECHILD] = "ECHILD",
+	[RUMPK_EPROV] = "EPROV",
+	[RUMPK_EKILLED] = "EKILLED",
 };
 
 const char *rumpk_strerror(int err)

@@ -38,11 +38,13 @@ static uint64_t mix(uint64_t i)
 static void make(struct rumpk_packet *p, uint64_t i)
 {
 	uint64_t m = mix(i);
-	p->kind = (uint32_t)i;
-	p->flags = (uint32_t)(i >> 32);
+	p->kind = (uint16_t)i;
+	p->flags = (uint16_t)(i >> 32);
+	p->tag = (uint32_t)(i >> 16);
+	p->a = (uint32_t)m;
+	p->b = (uint32_t)(m >> 32);
 	p->arg = i;
-	memcpy(p->id, &m, 8);
-	memcpy(p->id + 8, &i, 8);
+	p->id = m;
 }
 
 static void *producer(void *arg)

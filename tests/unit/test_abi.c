@@ -54,11 +54,13 @@ START_TEST(packet_image)
 {
 	struct rumpk_packet p;
 	memset(&p, 0, sizeof(p));
-	p.kind = 0x04030201u;
-	p.flags = 0x08070605u;
-	p.arg = 0x100f0e0d0c0b0a09ull;
-	for (int i = 0; i < 16; i++)
-		p.id[i] = (uint8_t)(0x11 + i);
+	p.kind = 0x0201;
+	p.flags = 0x0403;
+	p.tag = 0x08070605u;
+	p.a = 0x0c0b0a09u;
+	p.b = 0x100f0e0du;
+	p.arg = 0x1817161514131211ull;
+	p.id = 0x201f1e1d1c1b1a19ull;
 	static const struct span img[] = {
 		SPAN(0, "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10"
 			"\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x20"),
@@ -66,6 +68,47 @@ START_TEST(packet_image)
 	ck_assert_uint_eq(sizeof(p), 32);
 	ck_assert_uint_eq(_Alignof(struct rumpk_packet), 8);
 	CHECK_IMAGE("packet", p, img);
+}
+END_TEST
+
+/* The syscall argument blocks and SYS_PS's entry. */
+START_TEST(syscall_block_images)
+{
+	struct rumpk_stat_args sa = { .path = 0x1122334455667788ull, .out = 0x99aabbccddeeff00ull };
+	static const struct span simg[] = {
+		SPAN(0, "\x88\x77\x66\x55\x44\x33\x22\x11\x00\xff\xee\xdd\xcc\xbb\xaa\x99"),
+	};
+	CHECK_IMAGE("stat_args", sa, simg);
+
+	struct rumpk_exec_args ea;
+	memset(&ea, 0, sizeof(ea));
+	ea.path = 0x0807060504030201ull;
+	ea.argv = 0x100f0e0d0c0b0a09ull;
+	ea.argc = 0x14131211u;
+	ea.flags = 0x18171615u;
+	ea.reserved = 0x201f1e1d1c1b1a19ull;
+	static const struct span eimg[] = {
+		SPAN(0, "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10"
+			"\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x20"),
+	};
+	CHECK_IMAGE("exec_args", ea, eimg);
+
+	struct rumpk_procinfo pi;
+	memset(&pi, 0, sizeof(pi));
+	pi.pid = 7;
+	pi.ppid = 1;
+	pi.state = RUMPK_PROC_ZOMBIE;
+	pi.status = -2;
+	pi.cpu_ns = 0x0102030405060708ull;
+	pi.heap = 0x10000;
+	memcpy(pi.name, "nipbox", 7);
+	pi.name[31] = 'z';
+	static const struct span pimg[] = {
+		SPAN(0, "\x07\0\0\0\x01\0\0\0\x03\0\0\0\xfe\xff\xff\xff"
+			"\x08\x07\x06\x05\x04\x03\x02\x01\0\0\x01\0\0\0\0\0nipbox"),
+		SPAN(63, "z"),
+	};
+	CHECK_IMAGE("procinfo", pi, pimg);
 }
 END_TEST
 
@@ -215,7 +258,8 @@ START_TEST(error_codes_distinct)
 				     RUMPK_EFAULT, RUMPK_ERANGE, RUMPK_ETIMEDOUT, RUMPK_ENOSYS,
 				     RUMPK_EIO, RUMPK_EVERSION, RUMPK_ENOEXEC, RUMPK_EPERM,
 				     RUMPK_ENOTDIR, RUMPK_EISDIR, RUMPK_EBADF, RUMPK_EMFILE,
-				     RUMPK_EEXIST };
+				     RUMPK_EEXIST, RUMPK_ESRCH, RUMPK_ECHILD, RUMPK_EPROV,
+				     RUMPK_EKILLED };
 	int seen[RUMPK_ERRNO_MAX + 1] = { 0 };
 	ck_assert_uint_eq(sizeof(codes) / sizeof(codes[0]), RUMPK_ERRNO_MAX);
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
@@ -231,6 +275,7 @@ int main(void)
 	Suite *s = suite_create("abi");
 	TCase *tc = tcase_create("golden");
 	tcase_add_test(tc, packet_image);
+	tcase_add_test(tc, syscall_block_images);
 	tcase_add_test(tc, mem_range_and_auxv_images);
 	tcase_add_test(tc, boot_info_image);
 	tcase_add_test(tc, ring_hdr_image);

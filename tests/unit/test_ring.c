@@ -28,8 +28,7 @@ static struct ring_cons C;
 
 static struct rumpk_packet pkt(uint64_t i)
 {
-	struct rumpk_packet p = { .kind = (uint32_t)i, .flags = 0, .arg = i };
-	memcpy(p.id, &i, sizeof(i));
+	struct rumpk_packet p = { .kind = (uint16_t)i, .tag = (uint32_t)i, .arg = i, .id = ~i };
 	return p;
 }
 

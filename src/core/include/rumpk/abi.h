@@ -41,26 +41,147 @@
 #define RUMPK_EBADF 15     /* not an open handle */
 #define RUMPK_EMFILE 16    /* no free handle */
 #define RUMPK_EEXIST 17    /* already exists (duplicate name) */
-#define RUMPK_ERRNO_MAX 17
+#define RUMPK_ESRCH 18     /* no such process */
+#define RUMPK_ECHILD 19    /* no child to wait for */
+#define RUMPK_EPROV 20     /* a packet's provenance id is not its submitter's */
+#define RUMPK_EKILLED 21   /* the call was cut short because its process is being killed */
+#define RUMPK_ERRNO_MAX 21
 
 /*
- * Command packet: 32 bytes, the unit of every ring. Syscalls are packets.
- *   kind   what the packet asks for (a RUMPK_PK_* value)
- *   flags  per-kind flags; bits not defined for a kind must be zero
- *   arg    the argument, or the user address of a larger argument block
- *   id     the submitting process's 128-bit provenance id (SipHash, see prov.c)
+ * Command packet: 32 bytes, the unit of every ring. Syscalls are packets: a process puts
+ * one on its submission ring, the kernel answers with one on its completion ring
+ * (docs/abi.md lists every kind with its arguments, results and errors).
+ *
+ *   field  submission (process -> kernel)          completion (kernel -> process)
+ *   kind   what is asked: a RUMPK_SYS_* value      the same kind
+ *   flags  per kind; bits a kind does not define   RUMPK_CQE_* bits
+ *          must be zero, or the packet is refused
+ *   tag    the process's own, any value            echoed: matches answers to requests,
+ *                                                  so several can be in flight
+ *   a, b   small arguments (a handle, a pid, a     a: a second result where the kind has
+ *          length, a whence); zero where a kind    one (WAIT: the exit status), else 0;
+ *          does not use them                       b: 0
+ *   arg    a user address, an offset, a time or    the result: >= 0, or a negative
+ *          a 64-bit value (per kind)               RUMPK_E* error (two's complement)
+ *   id     the submitter's 64-bit provenance id    the id of the process the kernel
+ *          (the low half of its 128-bit id, prov.h) answers, stamped by the kernel
+ *
+ * The kernel copies each packet out of the ring once and validates only its copy: kind,
+ * flags, unused arguments, the id, and every user pointer and length through the HAL's
+ * checked user copies. A packet that fails gets an error completion and a counter; the
+ * process goes on.
  */
 struct rumpk_packet {
-	uint32_t kind;
-	uint32_t flags;
+	uint16_t kind;
+	uint16_t flags;
+	uint32_t tag;
+	uint32_t a;
+	uint32_t b;
 	uint64_t arg;
-	uint8_t id[16];
+	uint64_t id;
 };
 _Static_assert(sizeof(struct rumpk_packet) == 32, "packet is 32 bytes");
 _Static_assert(offsetof(struct rumpk_packet, kind) == 0, "packet.kind");
-_Static_assert(offsetof(struct rumpk_packet, flags) == 4, "packet.flags");
-_Static_assert(offsetof(struct rumpk_packet, arg) == 8, "packet.arg");
-_Static_assert(offsetof(struct rumpk_packet, id) == 16, "packet.id");
+_Static_assert(offsetof(struct rumpk_packet, flags) == 2, "packet.flags");
+_Static_assert(offsetof(struct rumpk_packet, tag) == 4, "packet.tag");
+_Static_assert(offsetof(struct rumpk_packet, a) == 8, "packet.a");
+_Static_assert(offsetof(struct rumpk_packet, b) == 12, "packet.b");
+_Static_assert(offsetof(struct rumpk_packet, arg) == 16, "packet.arg");
+_Static_assert(offsetof(struct rumpk_packet, id) == 24, "packet.id");
+
+/*
+ * Packet kinds (syscalls). Arguments in the order a, b, arg; "ptr" is a user address the
+ * kernel reads or writes through the checked user copies. docs/abi.md is the reference.
+ */
+#define RUMPK_SYS_WRITE 1    /* a handle, b length, arg ptr -> bytes written */
+#define RUMPK_SYS_READ 2     /* a handle, b length, arg ptr -> bytes read, 0 at the end */
+#define RUMPK_SYS_OPEN 3     /* a RUMPK_O_* flags, arg ptr to a NUL-terminated path -> handle */
+#define RUMPK_SYS_CLOSE 4    /* a handle -> 0 */
+#define RUMPK_SYS_SEEK 5     /* a handle, b RUMPK_SEEK_*, arg offset (int64) -> new offset */
+#define RUMPK_SYS_READDIR 6  /* a handle, arg ptr to a struct rumpk_dirent -> 1, 0 at the end */
+#define RUMPK_SYS_STAT 7     /* arg ptr to a struct rumpk_stat_args -> 0 */
+#define RUMPK_SYS_EXEC 8     /* arg ptr to a struct rumpk_exec_args -> pid of the new process */
+#define RUMPK_SYS_WAIT 9     /* a pid (0: any child), b RUMPK_WAIT_* -> pid; completion a: status */
+#define RUMPK_SYS_EXIT 10    /* a status -> no completion: the process ends */
+#define RUMPK_SYS_YIELD 11   /* -> 0, after other runnable processes had their turn */
+#define RUMPK_SYS_SLEEP 12   /* arg nanoseconds -> 0 */
+#define RUMPK_SYS_GETPID 13  /* -> pid */
+#define RUMPK_SYS_KILL 14    /* a pid -> 0 */
+#define RUMPK_SYS_PS 15      /* b count, arg ptr to count struct rumpk_procinfo -> entries */
+#define RUMPK_SYS_TIME 16    /* -> nanoseconds since boot */
+#define RUMPK_SYS_HEAP 17    /* arg bytes (page multiple, > 0) -> user address of the new bytes */
+#define RUMPK_SYS_STATS 18   /* b size, arg ptr to a struct rumpk_stats -> 0 */
+#define RUMPK_SYS_HALT 19    /* a exit code -> no completion (pid 1 only; others EPERM) */
+#define RUMPK_SYS_MAX 19
+
+/* completion flags */
+#define RUMPK_CQE_ERROR 0x1u /* arg holds a negative RUMPK_E* error */
+
+/* SYS_WAIT flags */
+#define RUMPK_WAIT_NOHANG 0x1u /* no child has exited yet: answer -RUMPK_EAGAIN at once */
+
+/* SYS_STAT's argument block: both addresses are the caller's. */
+struct rumpk_stat_args {
+	uint64_t path;     /* ptr to a NUL-terminated path */
+	uint64_t out;      /* ptr to a struct rumpk_stat the kernel fills */
+};
+_Static_assert(sizeof(struct rumpk_stat_args) == 16, "stat_args is 16 bytes");
+_Static_assert(offsetof(struct rumpk_stat_args, path) == 0, "stat_args.path");
+_Static_assert(offsetof(struct rumpk_stat_args, out) == 8, "stat_args.out");
+
+/* SYS_EXEC's argument block. */
+#define RUMPK_EXEC_ARGC_MAX 64
+struct rumpk_exec_args {
+	uint64_t path;     /* ptr to the program's NUL-terminated path (a signed image) */
+	uint64_t argv;     /* ptr to argc uint64_t pointers to NUL-terminated strings */
+	uint32_t argc;     /* 1..RUMPK_EXEC_ARGC_MAX (argv[0] is the program's name) */
+	uint32_t flags;    /* must be zero */
+	uint64_t reserved; /* must be zero */
+};
+_Static_assert(sizeof(struct rumpk_exec_args) == 32, "exec_args is 32 bytes");
+_Static_assert(offsetof(struct rumpk_exec_args, path) == 0, "exec_args.path");
+_Static_assert(offsetof(struct rumpk_exec_args, argv) == 8, "exec_args.argv");
+_Static_assert(offsetof(struct rumpk_exec_args, argc) == 16, "exec_args.argc");
+_Static_assert(offsetof(struct rumpk_exec_args, flags) == 20, "exec_args.flags");
+_Static_assert(offsetof(struct rumpk_exec_args, reserved) == 24, "exec_args.reserved");
+
+/*
+ * Why a process stopped: the cause of a CPU fault in user code (the HAL maps its machine's
+ * trap to one of these; the core's kill message names it), and the states SYS_PS reports.
+ */
+#define RUMPK_FAULT_READ 1        /* load from an address it may not read */
+#define RUMPK_FAULT_WRITE 2       /* store to an address it may not write */
+#define RUMPK_FAULT_EXEC 3        /* instruction fetch from a non-executable address */
+#define RUMPK_FAULT_ILLEGAL 4     /* undefined or privileged instruction */
+#define RUMPK_FAULT_BREAKPOINT 5  /* a breakpoint instruction */
+#define RUMPK_FAULT_MISALIGNED 6  /* a misaligned access the machine refuses */
+#define RUMPK_FAULT_ARITH 7       /* arithmetic trap (x86_64 divide error) */
+#define RUMPK_FAULT_STACK 8       /* stack overflow: a fault in the guard below its stack */
+#define RUMPK_FAULT_MAX 8
+
+#define RUMPK_PROC_RUNNABLE 1
+#define RUMPK_PROC_BLOCKED 2
+#define RUMPK_PROC_ZOMBIE 3       /* exited, waiting for its parent to wait */
+#define RUMPK_PROC_NAME_MAX 32
+
+/* One SYS_PS entry. */
+struct rumpk_procinfo {
+	uint32_t pid;
+	uint32_t ppid;
+	uint32_t state;    /* RUMPK_PROC_* */
+	int32_t status;    /* exit status once a zombie, else 0 */
+	uint64_t cpu_ns;   /* time spent running */
+	uint64_t heap;     /* heap bytes */
+	char name[RUMPK_PROC_NAME_MAX]; /* program name (argv[0]), NUL-terminated */
+};
+_Static_assert(sizeof(struct rumpk_procinfo) == 64, "procinfo is 64 bytes");
+_Static_assert(offsetof(struct rumpk_procinfo, pid) == 0, "procinfo.pid");
+_Static_assert(offsetof(struct rumpk_procinfo, ppid) == 4, "procinfo.ppid");
+_Static_assert(offsetof(struct rumpk_procinfo, state) == 8, "procinfo.state");
+_Static_assert(offsetof(struct rumpk_procinfo, status) == 12, "procinfo.status");
+_Static_assert(offsetof(struct rumpk_procinfo, cpu_ns) == 16, "procinfo.cpu_ns");
+_Static_assert(offsetof(struct rumpk_procinfo, heap) == 24, "procinfo.heap");
+_Static_assert(offsetof(struct rumpk_procinfo, name) == 32, "procinfo.name");
 
 /* A physical (or, hosted, host-virtual) address range. */
 struct rumpk_mem_range {

@@ -343,6 +343,25 @@ static inline int32_t ring_hpush_batch(struct ring_prod *p, const struct rumpk_p
 	return (int32_t)n;
 }
 
+/* ring_hspace — hardened producer: free slots (> 0), 0 if the ring is full, or
+ * -RUMPK_ERANGE if the consumer's head is outside [tail - capacity, tail] (counted in
+ * p->rejected). Reads the shared head only when the cached one says full. */
+static inline int32_t ring_hspace(struct ring_prod *p)
+{
+	uint32_t t = p->tail, mask = p->mask;
+	uint32_t space = mask + 1 - (t - p->head_cache);
+	if (space == 0) {
+		uint32_t head = ring_load_acquire(&ring_hdr_of(p->slots)->head);
+		if (t - head > mask + 1) {
+			p->rejected++;
+			return -RUMPK_ERANGE;
+		}
+		p->head_cache = head;
+		space = mask + 1 - (t - head);
+	}
+	return space > RING_HMAX ? (int32_t)RING_HMAX : (int32_t)space;
+}
+
 /* ring_hpush — one packet, published at once: 1, 0 if full, or -RUMPK_ERANGE. */
 static inline int32_t ring_hpush(struct ring_prod *p, const struct rumpk_packet *pkt)
 {
