@@ -77,7 +77,7 @@ static volatile uint64_t sink;
 
 static const char *const ld_argv[] = { "ldtest", "one", "two" };
 static const char *const ld_envp[] = { "RUMPK=1" };
-static const struct loader_args ld_args = { ld_argv, 3, ld_envp, 1 };
+static const struct loader_args ld_args = { .argv = ld_argv, .argc = 3, .envp = ld_envp, .envc = 1 };
 
 static void read_blob(const char *path, struct blob *b)
 {

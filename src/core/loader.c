@@ -150,8 +150,13 @@ static int64_t arg_bytes(const struct loader_args *a)
 {
 	uint64_t total = 0;
 
-	if ((a->argc && !a->argv) || (a->envc && !a->envp))
+	if ((a->argc && !a->argv) || (a->envc && !a->envp) || (a->nextra && !a->extra))
 		return -RUMPK_EINVAL;
+	if (a->nextra > LOADER_AUXV_EXTRA_MAX)
+		return -RUMPK_ERANGE;
+	for (uint32_t i = 0; i < a->nextra; i++)
+		if (a->extra[i].type == RUMPK_AT_NULL)
+			return -RUMPK_EINVAL;
 	if ((uint64_t)a->argc + a->envc > USER_ARG_COUNT_MAX)
 		return -RUMPK_ERANGE;
 	for (uint32_t i = 0; i < a->argc + a->envc; i++) {
@@ -196,7 +201,7 @@ static int build_stack(struct loader_image *li, const struct loader_args *a, uin
 		at += n;
 	}
 
-	uint64_t words = 1 + a->argc + 1 + a->envc + 1 + 2 * LOADER_AUXV_COUNT;
+	uint64_t words = 1 + a->argc + 1 + a->envc + 1 + 2 * (LOADER_AUXV_COUNT + a->nextra);
 	li->sp = (strings - words * sizeof(uint64_t)) & ~15ull;
 	w.as = li->as;
 	w.at = li->sp;
@@ -224,10 +229,16 @@ static int build_stack(struct loader_image *li, const struct loader_args *a, uin
 		{ RUMPK_AT_RANDOM, li->random },
 		{ RUMPK_AT_NULL, 0 },
 	};
-	for (unsigned i = 0; i < LOADER_AUXV_COUNT; i++) {
+	for (unsigned i = 0; i < LOADER_AUXV_COUNT - 1; i++) {
 		uw_put(&w, auxv[i][0]);
 		uw_put(&w, auxv[i][1]);
 	}
+	for (uint32_t i = 0; i < a->nextra; i++) {
+		uw_put(&w, a->extra[i].type);
+		uw_put(&w, a->extra[i].value);
+	}
+	uw_put(&w, RUMPK_AT_NULL);
+	uw_put(&w, 0);
 	uw_flush(&w);
 	return w.err;
 }

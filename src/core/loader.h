@@ -20,6 +20,10 @@ struct loader_args {
 	uint32_t argc;
 	const char *const *envp; /* envc kernel strings */
 	uint32_t envc;
+	/* More auxv entries, written before AT_NULL (the process layer's ring page, doorbell
+	 * and provenance id): nextra <= LOADER_AUXV_EXTRA_MAX, none of them AT_NULL. */
+	const struct rumpk_auxv *extra;
+	uint32_t nextra;
 };
 
 struct loader_image {
@@ -35,8 +39,10 @@ struct loader_image {
 	uint64_t load_seq;     /* which load this was (the AT_RANDOM derivation's counter) */
 };
 
-/* auxv entries the loader writes, AT_NULL included (the order is in loader.c) */
+/* auxv entries the loader writes itself, AT_NULL included (the order is in loader.c);
+ * a caller may add up to LOADER_AUXV_EXTRA_MAX more (loader_args.extra) */
 #define LOADER_AUXV_COUNT 8
+#define LOADER_AUXV_EXTRA_MAX 4
 
 /*
  * loader_load — validates `size` bytes at `file` (elf_validate), creates a new address

@@ -85,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hosted_as_stats a, b;
 	struct mem_stats ma, mb;
 	struct loader_image li;
-	const struct loader_args args = { argv, 2, envp, 1 };
+	const struct loader_args args = { .argv = argv, .argc = 2, .envp = envp, .envc = 1 };
 
 	hosted_as_stats(&a);
 	mem_stats(&ma);

@@ -43,7 +43,7 @@ static struct mem_stats mem0;
 
 static const char *const argv3[] = { "ldtest", "one", "two" };
 static const char *const envp1[] = { "RUMPK=1" };
-static const struct loader_args ldtest_args = { argv3, 3, envp1, 1 };
+static const struct loader_args ldtest_args = { .argv = argv3, .argc = 3, .envp = envp1, .envc = 1 };
 
 /* The boot runs up to the memory stage (failstage=timer ends it there): boot_info() and
  * the page allocator are live, as they are when the loader stage runs. */
@@ -225,6 +225,42 @@ START_TEST(maps_ldtest_as_linked)
 }
 END_TEST
 
+/* The caller's extra auxv entries land between AT_RANDOM and AT_NULL, in order; an
+ * AT_NULL among them, too many of them, or a NULL array is refused before anything maps. */
+START_TEST(extra_auxv_entries)
+{
+	static const struct rumpk_auxv extra[3] = {
+		{ RUMPK_AT_RING, 0x123000 }, { RUMPK_AT_DOORBELL, 0x4567 }, { RUMPK_AT_PROV, ~0ull },
+	};
+	struct loader_args a = ldtest_args;
+	struct loader_image li;
+	a.extra = extra;
+	a.nextra = 3;
+	ck_assert_int_eq(loader_load(prog, prog_size, &a, &li), 0);
+	uint64_t at = li.sp + 8 * (7 + 2 * (LOADER_AUXV_COUNT - 1)); /* after AT_RANDOM */
+	ck_assert_uint_eq(rd64(li.as, at - 16), RUMPK_AT_RANDOM);
+	for (unsigned i = 0; i < 3; i++) {
+		ck_assert_uint_eq(rd64(li.as, at + 16 * i), extra[i].type);
+		ck_assert_uint_eq(rd64(li.as, at + 16 * i + 8), extra[i].value);
+	}
+	ck_assert_uint_eq(rd64(li.as, at + 48), RUMPK_AT_NULL);
+	ck_assert_uint_eq(rd64(li.as, at + 56), 0);
+	ck_assert_int_eq(run(&li), 0); /* ldtest still finds its auxv and passes */
+	loader_unload(&li);
+
+	struct rumpk_auxv bad[LOADER_AUXV_EXTRA_MAX + 1] = { { RUMPK_AT_RING, 1 } };
+	a.extra = bad;
+	a.nextra = LOADER_AUXV_EXTRA_MAX + 1;
+	ck_assert_int_eq(loader_load(prog, prog_size, &a, &li), -RUMPK_ERANGE);
+	a.nextra = 2; /* bad[1] is AT_NULL */
+	ck_assert_int_eq(loader_load(prog, prog_size, &a, &li), -RUMPK_EINVAL);
+	a.extra = NULL;
+	a.nextra = 1;
+	ck_assert_int_eq(loader_load(prog, prog_size, &a, &li), -RUMPK_EINVAL);
+	expect_nothing_left();
+}
+END_TEST
+
 START_TEST(builds_the_initial_stack)
 {
 	struct loader_image li;
@@ -302,7 +338,7 @@ START_TEST(runs_hello_without_arguments)
 	size_t size;
 	uint8_t *hello = fake_read_file(RUMPK_PROGRAMS_DIR "/hello.elf", &size);
 	static const char *const name[] = { "hello" };
-	struct loader_args a = { name, 1, NULL, 0 };
+	struct loader_args a = { .argv = name, .argc = 1 };
 
 	ck_assert_int_eq(loader_load(hello, size, &a, &li), 0);
 	ck_assert_int_eq(run(&li), 0);
@@ -535,6 +571,7 @@ static Suite *make_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, maps_ldtest_as_linked);
 	tcase_add_test(tc, builds_the_initial_stack);
+	tcase_add_test(tc, extra_auxv_entries);
 	tcase_add_test(tc, runs_ldtest_in_place);
 	tcase_add_test(tc, runs_hello_without_arguments);
 	tcase_add_test(tc, two_loads_are_independent);

@@ -283,6 +283,27 @@ _Static_assert(offsetof(struct rumpk_ring_hdr, head) == 128, "ring.head");
 _Static_assert(offsetof(struct rumpk_ring_hdr, flags) == 132, "ring.flags");
 
 /*
+ * The ring page: one 4 KiB page per process, allocated and formatted by the kernel before
+ * the process starts (every index 0) and mapped read-write into it (auxv RUMPK_AT_RING).
+ * The submission ring (process produces, kernel consumes) is at offset 0, the completion
+ * ring (kernel produces, process consumes) right after its slots; each is a ring header
+ * followed by its slots (rumpk/ring.h). The capacities are the kernel's: it never reads
+ * them back from the page. The submission ring's header flags carry
+ * RUMPK_RING_NEED_WAKEUP, written by the kernel: set, a process must ring its doorbell
+ * after submitting (Peace mode); clear, the kernel polls this ring on every scheduling
+ * pass and a doorbell is not needed to be heard (War mode, docs/abi.md).
+ */
+#define RUMPK_RING_PAGE_SIZE 4096u
+#define RUMPK_SQ_OFFSET 0u
+#define RUMPK_SQ_SLOTS 32u
+#define RUMPK_CQ_OFFSET (RUMPK_SQ_OFFSET + RUMPK_RING_SLOTS_OFFSET + RUMPK_SQ_SLOTS * 32u)
+#define RUMPK_CQ_SLOTS 64u
+_Static_assert(RUMPK_CQ_OFFSET % RUMPK_RING_LINE == 0, "completion ring header on a line");
+_Static_assert(RUMPK_CQ_OFFSET + RUMPK_RING_SLOTS_OFFSET + RUMPK_CQ_SLOTS * 32u <=
+	       RUMPK_RING_PAGE_SIZE, "both rings fit the page");
+_Static_assert(RUMPK_CQ_OFFSET == 1216, "completion ring at 1216");
+
+/*
  * Signature trailer: appended to a program by `rumpk-sign sign`. The Ed25519 signature
  * covers every byte of the file before the trailer (signed_size bytes); the kernel checks
  * the trailer, then the signature with the public key whose id matches, before it reads a
@@ -324,6 +345,11 @@ _Static_assert(offsetof(struct rumpk_sig_trailer, signature) == 32, "sig.signatu
 #define RUMPK_AT_BASE 7   /* where the image was placed (its load bias) */
 #define RUMPK_AT_ENTRY 9  /* the program's entry point */
 #define RUMPK_AT_RANDOM 25 /* user address of 16 random bytes */
+/* rumpk's own entries (numbers no System V type uses): how a program reaches the kernel */
+#define RUMPK_AT_RING 0x7201     /* user address of the process's ring page */
+#define RUMPK_AT_DOORBELL 0x7202 /* the doorbell: a `void (*)(void)` to call (hosted), or 0:
+				    the machine's trap instruction is the doorbell (ecall/svc) */
+#define RUMPK_AT_PROV 0x7203     /* the process's 64-bit provenance id (docs/abi.md) */
 
 struct rumpk_auxv {
 	uint64_t type;  /* RUMPK_AT_* */
