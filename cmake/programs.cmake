@@ -45,7 +45,7 @@ set(_rumpk_prog_cflags -std=gnu11 -O2 -fno-common -fno-stack-protector
   -Wmissing-prototypes -Wvla)
 set(_rumpk_prog_ldflags -fPIE -nostdlib -fuse-ld=lld
   -Wl,-pie,--no-dynamic-linker,-z,text,-z,noexecstack,-z,separate-code,-z,max-page-size=4096
-  -Wl,--no-undefined,--gc-sections)
+  -Wl,--no-undefined,--gc-sections,--compress-debug-sections=zlib)
 
 # libnexus's small libc (docs/libnexus.md): the nexus_ implementation files, which
 # tests/unit/test_libnexus.c also compiles for the host, and libc.c (the standard names,
@@ -94,7 +94,9 @@ function(rumpk_add_program name)
     ${_rumpk_user_dir}/libnexus/arch/${machine}/crt0.S
     ${_rumpk_user_dir}/libnexus/nexus.c
     ${CMAKE_SOURCE_DIR}/src/libk/string.c)
-  set(libc_sources ${RUMPK_LIBNEXUS_LIBC_SOURCES} ${_rumpk_user_dir}/libnexus/libc.c)
+  # sys.c is the membrane (packets on the ring page), libc.c the standard names: programs only.
+  set(libc_sources ${RUMPK_LIBNEXUS_LIBC_SOURCES} ${_rumpk_user_dir}/libnexus/sys.c
+    ${_rumpk_user_dir}/libnexus/calls.c ${_rumpk_user_dir}/libnexus/libc.c)
   set(objs "")
   set(libc_objs "")
   foreach(src IN LISTS sources libc_sources)

@@ -230,7 +230,7 @@ END_TEST
 START_TEST(extra_auxv_entries)
 {
 	static const struct rumpk_auxv extra[3] = {
-		{ RUMPK_AT_RING, 0x123000 }, { RUMPK_AT_DOORBELL, 0x4567 }, { RUMPK_AT_PROV, ~0ull },
+		{ 0x6001, 0x123000 }, { 0x6002, 0x4567 }, { 0x6003, ~0ull }, /* no ring page */
 	};
 	struct loader_args a = ldtest_args;
 	struct loader_image li;

@@ -4,9 +4,12 @@
  * links the nexus_ functions next to glibc and must not see these names.
  */
 #include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nexus.h"
 #include "nexus_libc.h"
@@ -285,3 +288,92 @@ int ispunct(int c) { return nexus_ispunct(c); }
 int iscntrl(int c) { return nexus_iscntrl(c); }
 int toupper(int c) { return nexus_toupper(c); }
 int tolower(int c) { return nexus_tolower(c); }
+
+/* ---- the calls (one packet each; docs/abi.md) ------------------------------------------ */
+
+void exit(int status)
+{
+	nexus_exit(status);
+}
+
+void _exit(int status)
+{
+	nexus_exit_hook = 0; /* _exit does not flush */
+	nexus_exit(status);
+}
+
+ssize_t read(int handle, void *buf, size_t len)
+{
+	return nexus_read(handle, buf, len);
+}
+
+ssize_t write(int handle, const void *buf, size_t len)
+{
+	return nexus_write(handle, buf, len);
+}
+
+int open(const char *path, int flags)
+{
+	return nexus_open(path, (uint32_t)flags);
+}
+
+int close(int handle)
+{
+	return nexus_close(handle);
+}
+
+off_t lseek(int handle, off_t off, int whence)
+{
+	return nexus_seek(handle, off, (uint32_t)whence);
+}
+
+int getpid(void)
+{
+	return nexus_getpid();
+}
+
+unsigned sleep(unsigned seconds)
+{
+	return nexus_sleep_ns((uint64_t)seconds * 1000000000ull) < 0 ? seconds : 0;
+}
+
+int usleep(uint64_t microseconds)
+{
+	return nexus_sleep_ns(microseconds * 1000ull);
+}
+
+struct nexus_dir {
+	int handle;
+	int err;
+	struct dirent ent;
+};
+
+DIR *opendir(const char *path)
+{
+	int h = nexus_open(path, RUMPK_O_DIRECTORY);
+	if (h < 0)
+		return NULL;
+	DIR *d = nexus_malloc(sizeof(*d));
+	if (!d) {
+		nexus_close(h);
+		return NULL;
+	}
+	d->handle = h;
+	d->err = 0;
+	return d;
+}
+
+struct dirent *readdir(DIR *d)
+{
+	int r = nexus_readdir(d->handle, (struct rumpk_dirent *)&d->ent);
+	if (r < 0)
+		d->err = r;
+	return r == 1 ? &d->ent : NULL;
+}
+
+int closedir(DIR *d)
+{
+	int err = d->err, r = nexus_close(d->handle);
+	nexus_free(d);
+	return err ? err : r;
+}

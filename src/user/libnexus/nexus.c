@@ -1,13 +1,14 @@
 /*
  * nexus.c — libnexus's portable half of start-up: reads argc, argv, envp and the auxv
- * from the initial stack (layout in nexus.h), calls main, and hands its result to
- * nexus_exit (arch/<machine>/crt0.S).
+ * from the initial stack (layout in nexus.h), attaches the membrane (sys.c), calls main,
+ * and hands its result to nexus_exit.
  */
 #include "nexus.h"
 
 #include <string.h>
 
 char **nexus_environ;
+void (*nexus_exit_hook)(void);
 static const struct rumpk_auxv *auxv;
 
 uint64_t nexus_getauxval(uint64_t type)
@@ -39,5 +40,15 @@ void nexus_start(uint64_t *sp)
 		e++;
 	auxv = (const struct rumpk_auxv *)(e + 1);
 	nexus_environ = envp;
+	nexus_sys_init();
 	nexus_exit(main(argc, argv, envp));
+}
+
+void nexus_exit(int status)
+{
+	if (nexus_exit_hook)
+		nexus_exit_hook();
+	if (nexus_sys_attached())
+		nexus_call(RUMPK_SYS_EXIT, (uint32_t)status, 0, 0, 0);
+	nexus_trap_exit(status); /* no kernel to tell, or it did not end us */
 }

@@ -77,6 +77,10 @@ int nexus_hputc(int handle, int c);
 /* Writes the pending stdout bytes: 0, or the negative RUMPK_E* error of the failed write
  * (the bytes are dropped then). */
 int nexus_stdio_flush(void);
+
+/* nexus.c (nexus.h): what nexus_exit calls first; stdio sets it to flush stdout once it
+ * buffers anything, so a program that never prints does not link stdio for its exit. */
+extern void (*nexus_exit_hook)(void);
 /* All `len` bytes to `handle`, retrying short writes: 0, or a negative RUMPK_E* error. */
 int nexus_write_all(int handle, const void *buf, size_t len);
 

@@ -77,6 +77,11 @@ static void outbuf_sink(void *ctx, const char *s, size_t n)
 	}
 }
 
+static void stdio_exit_flush(void)
+{
+	nexus_stdio_flush();
+}
+
 /*
  * Runs `fn(sink, ctx, arg)` with output going to `handle`, applying the buffering rules;
  * returns the byte count `fn` reports or the first write error of this call.
@@ -88,6 +93,7 @@ static int to_handle(int handle, produce_fn fn, const void *arg, va_list ap)
 	if (handle < 0)
 		return -RUMPK_EBADF;
 	if (handle == NEXUS_STDOUT) {
+		nexus_exit_hook = stdio_exit_flush; /* nexus_exit flushes what is left */
 		out_stdout.err = 0;
 		size_t n = fn(outbuf_sink, &out_stdout, arg, ap);
 		if (out_stdout.newline)

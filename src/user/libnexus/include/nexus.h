@@ -26,16 +26,56 @@
 int main(int argc, char **argv, char **envp);
 
 /*
- * nexus_exit — ends the program with `status`. Never returns.
- *
- * Until the doorbell exists there is no way to tell the kernel anything, and nexus_exit
- * does not pretend otherwise: it leaves `status` in the first argument register (x86_64
- * edi, riscv64 a0, aarch64 w0) and executes an undefined instruction (ud2, unimp,
- * udf #0x4e58), so the program stops with an illegal-instruction trap that carries its
- * status. The user-mode issue turns this into an EXIT packet on the ring plus the
- * doorbell; the symbol and its contract (never returns) stay.
+ * nexus_exit — ends the program with `status`: flushes what stdout holds, then an EXIT
+ * packet. Never returns. Without a kernel to talk to (no ring page in the auxv: a program
+ * run in place by a test), it leaves `status` in the first argument register (x86_64 edi,
+ * riscv64 a0, aarch64 w0) and executes an undefined instruction (nexus_trap_exit), so the
+ * program stops with an illegal-instruction trap that carries its status.
  */
 void nexus_exit(int status) __attribute__((noreturn));
+
+/* The exit status of a program that nexus_abort ended (a broken heap, ...). */
+#define NEXUS_ABORT_STATUS 134
+
+/* crt0.S, per machine: the exit trap above, and the trap-instruction doorbell (riscv64
+ * ecall, aarch64 svc #0; on x86_64 the kernel always hands a doorbell pointer, and this
+ * one is an undefined instruction). */
+void nexus_trap_exit(int status) __attribute__((noreturn));
+void nexus_trap_doorbell(void);
+
+/* nexus.c: called by nexus_exit before the EXIT packet (stdio sets it when it buffers). */
+extern void (*nexus_exit_hook)(void);
+
+/* ---- the membrane (sys.c): one packet per call, docs/abi.md ------------------------------
+ * Every call returns a result >= 0 or a negative RUMPK_E* error (no errno);
+ * nexus_strerror() gives its words. */
+
+/* nexus_sys_init — nexus_start, before main: finds the ring page, the doorbell and the
+ * provenance id in the auxv. nexus_sys_attach does the same with explicit values (tests). */
+void nexus_sys_init(void);
+void nexus_sys_attach(void *ring_page, uint64_t prov_id, void (*doorbell)(void));
+int nexus_sys_attached(void);
+
+/* nexus_call — one request: returns the completion's result; *a2 gets its second result. */
+int64_t nexus_call(uint16_t kind, uint32_t a, uint32_t b, uint64_t arg, uint32_t *a2);
+
+int64_t nexus_read(int handle, void *buf, uint64_t len);
+int64_t nexus_write(int handle, const void *buf, uint64_t len);
+int nexus_open(const char *path, uint32_t flags); /* RUMPK_O_DIRECTORY for a directory */
+int nexus_close(int handle);
+int64_t nexus_seek(int handle, int64_t off, uint32_t whence);
+int nexus_readdir(int handle, struct rumpk_dirent *d); /* 1, 0 at the end */
+int nexus_stat(const char *path, struct rumpk_stat *st);
+int nexus_spawn(const char *path, const char *const *argv); /* argv NULL-terminated; a pid */
+int nexus_wait(int pid, int *status, uint32_t flags);        /* pid 0: any child */
+int nexus_kill(int pid);
+int nexus_getpid(void);
+int nexus_yield(void);
+int nexus_sleep_ns(uint64_t ns);
+int64_t nexus_time_ns(void);
+int nexus_ps(struct rumpk_procinfo *out, uint32_t max);
+int nexus_halt(int code);
+const char *nexus_strerror(int64_t err);
 
 /* nexus_getauxval — the value of auxv entry `type` (RUMPK_AT_*), or 0 if absent. */
 uint64_t nexus_getauxval(uint64_t type);

@@ -5,7 +5,7 @@
  * No errno exists: strtol & co clamp on overflow (LONG_MIN/LONG_MAX, ULONG_MAX) and say
  * nothing more; nexus_strtoi64/nexus_strtou64 (declared here too) return the error.
  * malloc's failure is NULL; misuse (double free, corrupted heap) ends the program with a
- * message on stderr. exit() belongs to the syscall layer and is not here yet.
+ * message on stderr. exit() flushes stdout and ends the program (nexus_exit).
  * Details: docs/libnexus.md.
  */
 #ifndef RUMPK_NEXUS_STDLIB_H
@@ -13,6 +13,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+void exit(int status) __attribute__((noreturn));
+#define EXIT_SUCCESS 0
+#define EXIT_FAILURE 1
 
 void *malloc(size_t size);
 void free(void *p);

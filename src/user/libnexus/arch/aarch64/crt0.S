@@ -1,5 +1,5 @@
 /*
- * crt0.S (aarch64) — a program's first instructions, and nexus_exit (nexus.h).
+ * crt0.S (aarch64) — a program's first instructions, nexus_trap_exit and nexus_trap_doorbell (nexus.h).
  *
  * The loader leaves sp 16-byte aligned at argc with every relocation applied (sp must
  * stay 16-byte aligned for any access through it). x29 = x30 = 0 end frame walks.
@@ -21,11 +21,20 @@ _start:
 	.cfi_endproc
 	.size _start, . - _start
 
-/* Until the doorbell (a later issue): status stays in w0, then an undefined instruction. */
-	.globl nexus_exit
-	.type nexus_exit, %function
-nexus_exit:
+/* The exit trap (no kernel to tell): the status stays in the first argument register,
+ * then an undefined instruction. */
+	.globl nexus_trap_exit
+	.type nexus_trap_exit, %function
+nexus_trap_exit:
 	udf #0x4e58
-	.size nexus_exit, . - nexus_exit
+	.size nexus_trap_exit, . - nexus_trap_exit
+
+/* The trap-instruction doorbell (docs/abi.md). */
+	.globl nexus_trap_doorbell
+	.type nexus_trap_doorbell, %function
+nexus_trap_doorbell:
+	svc #0
+	ret
+	.size nexus_trap_doorbell, . - nexus_trap_doorbell
 
 	.section .note.GNU-stack, "", %progbits

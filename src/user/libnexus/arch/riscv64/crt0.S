@@ -1,5 +1,5 @@
 /*
- * crt0.S (riscv64) — a program's first instructions, and nexus_exit (nexus.h).
+ * crt0.S (riscv64) — a program's first instructions, nexus_trap_exit and nexus_trap_doorbell (nexus.h).
  *
  * The loader leaves sp 16-byte aligned at argc with every relocation applied. gp is not
  * set: programs are linked with -mno-relax, so no code addresses anything through it.
@@ -21,11 +21,20 @@ _start:
 	.cfi_endproc
 	.size _start, . - _start
 
-/* Until the doorbell (a later issue): status stays in a0, then an illegal instruction. */
-	.globl nexus_exit
-	.type nexus_exit, @function
-nexus_exit:
+/* The exit trap (no kernel to tell): the status stays in the first argument register,
+ * then an undefined instruction. */
+	.globl nexus_trap_exit
+	.type nexus_trap_exit, @function
+nexus_trap_exit:
 	unimp
-	.size nexus_exit, . - nexus_exit
+	.size nexus_trap_exit, . - nexus_trap_exit
+
+/* The trap-instruction doorbell (docs/abi.md). */
+	.globl nexus_trap_doorbell
+	.type nexus_trap_doorbell, @function
+nexus_trap_doorbell:
+	ecall
+	ret
+	.size nexus_trap_doorbell, . - nexus_trap_doorbell
 
 	.section .note.GNU-stack, "", %progbits
