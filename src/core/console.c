@@ -1,0 +1,86 @@
+/*
+ * console.c — the console's input ring and its readers (contract in console.h).
+ *
+ * The ring is a free-running pair of indices over CONSOLE_IN_BYTES bytes: the receive path
+ * writes at `in`, readers take from `out`, both under interrupts disabled (one CPU), so no
+ * atomics are needed. A reader that finds it empty waits on `readers`; every console_input
+ * wakes them all (a reader that finds nothing goes back to sleep).
+ */
+#include "console.h"
+
+#include "hal.h"
+#include "sched.h"
+
+static struct {
+	char buf[CONSOLE_IN_BYTES];
+	uint32_t in, out;
+	int eof;
+	int ready;
+	struct waitq readers;
+	struct console_stats st;
+} C;
+
+static void ensure_ready(void)
+{
+	if (!C.ready) {
+		waitq_init(&C.readers);
+		C.ready = 1;
+	}
+}
+
+void console_input(const char *bytes, size_t n)
+{
+	ensure_ready();
+	for (size_t i = 0; i < n; i++) {
+		if (C.in - C.out == CONSOLE_IN_BYTES) {
+			C.st.in_dropped += n - i;
+			break;
+		}
+		C.buf[C.in++ & (CONSOLE_IN_BYTES - 1)] = bytes[i];
+		C.st.in_bytes++;
+	}
+	sched_wake_all(&C.readers);
+}
+
+void console_eof(void)
+{
+	hal_irq_state_t s = hal_irq_save();
+	ensure_ready();
+	C.eof = 1;
+	sched_wake_all(&C.readers);
+	hal_irq_restore(s);
+}
+
+int64_t console_read(char *buf, size_t max)
+{
+	hal_irq_state_t s = hal_irq_save();
+	size_t n = 0;
+
+	ensure_ready();
+	while (C.in == C.out && !C.eof)
+		sched_wait(&C.readers);
+	while (n < max && C.out != C.in)
+		buf[n++] = C.buf[C.out++ & (CONSOLE_IN_BYTES - 1)];
+	hal_irq_restore(s);
+	return (int64_t)n;
+}
+
+void console_write(const char *bytes, size_t n)
+{
+	C.st.out_bytes += n;
+	hal_console_write(bytes, n);
+}
+
+void console_stats(struct console_stats *out)
+{
+	*out = C.st;
+}
+
+void console_reset(void)
+{
+	hal_irq_state_t s = hal_irq_save();
+	C.in = C.out = 0;
+	C.eof = 0;
+	C.st = (struct console_stats){ 0 };
+	hal_irq_restore(s);
+}

@@ -1,0 +1,45 @@
+/*
+ * console.h — the console as the kernel's programs see it: output straight to the HAL,
+ * input through one byte ring that the HAL's receive path fills (console_input) and
+ * readers drain (console_read). No line discipline: bytes arrive as typed, and echo is the
+ * reader's business (the shell's line editor).
+ *
+ * console_input may run in interrupt context: it only copies into the ring, drops what
+ * does not fit (counted) and wakes a reader; no allocation, no logging.
+ */
+#ifndef RUMPK_CONSOLE_H
+#define RUMPK_CONSOLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONSOLE_IN_BYTES 4096 /* input ring: a power of two */
+
+/* console_input — the HAL's receive path (interrupts disabled): n bytes typed. */
+void console_input(const char *bytes, size_t n);
+
+/*
+ * console_read — fiber context. Copies up to max (> 0) bytes that have arrived into buf;
+ * blocks until at least one has. Returns the count, 0 at the end of input (console_eof
+ * was called and the ring is empty), or a negative error the wait returned (the process
+ * is being killed).
+ */
+int64_t console_read(char *buf, size_t max);
+
+/* console_eof — the HAL's input has ended for good (a closed stdin on the sim). */
+void console_eof(void);
+
+struct console_stats {
+	uint64_t in_bytes;      /* bytes console_input accepted */
+	uint64_t in_dropped;    /* bytes it dropped: the ring was full */
+	uint64_t out_bytes;     /* bytes console_write passed to the HAL */
+};
+void console_stats(struct console_stats *out);
+
+/* console_write — any context: n bytes to the HAL's console (counted). */
+void console_write(const char *bytes, size_t n);
+
+/* console_reset — tests only: an empty ring, no end of input, counters zero. */
+void console_reset(void);
+
+#endif /* RUMPK_CONSOLE_H */
