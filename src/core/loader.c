@@ -235,7 +235,7 @@ static int build_stack(struct loader_image *li, const struct loader_args *a, uin
 	}
 	for (uint32_t i = 0; i < a->nextra; i++) {
 		uw_put(&w, a->extra[i].type);
-		uw_put(&w, a->extra[i].value);
+		uw_put(&w, a->extra[i].value + ((a->extra_rel >> i) & 1 ? li->user_lo : 0));
 	}
 	uw_put(&w, RUMPK_AT_NULL);
 	uw_put(&w, 0);
@@ -270,7 +270,7 @@ int loader_load(const void *file, size_t size, const struct loader_args *args,
 
 	/* step 3: the base */
 	window_lo = out->user_lo + USER_IMAGE_OFFSET;
-	window_hi = out->user_lo + USER_HEAP_OFFSET;
+	window_hi = out->user_lo + USER_RING_OFFSET;
 	if (e->type == ELF_ET_DYN)
 		out->base = (window_lo + e->max_align - 1) & ~(e->max_align - 1);
 	if (out->base + e->lo < window_lo || out->base + e->hi > window_hi) {

@@ -21,9 +21,12 @@ struct loader_args {
 	const char *const *envp; /* envc kernel strings */
 	uint32_t envc;
 	/* More auxv entries, written before AT_NULL (the process layer's ring page, doorbell
-	 * and provenance id): nextra <= LOADER_AUXV_EXTRA_MAX, none of them AT_NULL. */
+	 * and provenance id): nextra <= LOADER_AUXV_EXTRA_MAX, none of them AT_NULL. Bit i of
+	 * extra_rel set: extra[i].value is an offset from the new space's user_lo (which is
+	 * known only once the loader made the space), and the loader adds user_lo. */
 	const struct rumpk_auxv *extra;
 	uint32_t nextra;
+	uint32_t extra_rel;
 };
 
 struct loader_image {

@@ -43,26 +43,34 @@
  *   user_lo + USER_IMAGE_OFFSET               the image (ET_DYN placed here, aligned up
  *                                             to its largest p_align), at most
  *                                             USER_IMAGE_SPAN bytes of link addresses
- *   user_lo + USER_HEAP_OFFSET                the heap (reserved: a later issue)
+ *   user_lo + USER_RING_OFFSET                the ring page (one page, docs/abi.md)
+ *   user_lo + USER_HEAP_OFFSET                the heap, growing up (SYS_HEAP), at most
+ *                                             PROC_HEAP_MAX bytes
  *   user_hi - GAP - USER_STACK_SIZE           the initial stack, read-write
  *   user_hi - USER_STACK_TOP_GAP .. user_hi   never mapped
  */
 #define USER_IMAGE_OFFSET 0x10000ull      /* 64 KiB: the image is never placed at 0 */
 #define USER_IMAGE_SPAN (64ull << 20)     /* link addresses of an image: [0, span) */
-#define USER_HEAP_OFFSET (128ull << 20)   /* heap start, reserved for the heap issue */
+#define USER_RING_OFFSET (120ull << 20)   /* the process's ring page (docs/abi.md) */
+#define USER_HEAP_OFFSET (128ull << 20)   /* heap start; it grows up by SYS_HEAP */
 #define USER_STACK_SIZE (256ull << 10)    /* initial stack, mapped read-write */
 #define USER_STACK_TOP_GAP (64ull << 10)  /* unmapped pages above the stack */
 #define USER_SPACE_MIN (USER_HEAP_OFFSET + USER_STACK_SIZE + USER_STACK_TOP_GAP)
 #define USER_ARG_BYTES_MAX (16u << 10)    /* argv + envp strings, NULs included */
 #define USER_ARG_COUNT_MAX 256u           /* argc + envc */
 
+/* Processes (proc.c) */
+#define PROC_MAX 64                       /* processes, zombies included */
+#define PROC_HEAP_MAX (16ull << 20)       /* heap bytes one process may grow */
+
 /* ELF validator (elf.c): limits on what a program may ask for */
 #define ELF_MAX_PHNUM 32                  /* program headers (lld emits 8-10) */
 #define ELF_MAX_LOADS 8                   /* PT_LOAD segments (lld emits 4) */
 #define ELF_MAX_ALIGN (64ull << 10)       /* largest PT_LOAD p_align (lld's aarch64 default) */
 
-_Static_assert(USER_IMAGE_OFFSET + ELF_MAX_ALIGN + USER_IMAGE_SPAN <= USER_HEAP_OFFSET,
-	       "an image placed at its highest base still ends below the heap");
+_Static_assert(USER_IMAGE_OFFSET + ELF_MAX_ALIGN + USER_IMAGE_SPAN <= USER_RING_OFFSET,
+	       "an image placed at its highest base still ends below the ring page");
+_Static_assert(USER_RING_OFFSET + 4096 <= USER_HEAP_OFFSET, "the ring page below the heap");
 
 /* initrd (tarfs.c): limits on what an archive may hold (docs/vfs.md) */
 #define TARFS_MAX_ENTRIES 256    /* headers in the archive */

@@ -236,12 +236,14 @@ START_TEST(extra_auxv_entries)
 	struct loader_image li;
 	a.extra = extra;
 	a.nextra = 3;
+	a.extra_rel = 0x2; /* the second one is an offset from user_lo */
 	ck_assert_int_eq(loader_load(prog, prog_size, &a, &li), 0);
 	uint64_t at = li.sp + 8 * (7 + 2 * (LOADER_AUXV_COUNT - 1)); /* after AT_RANDOM */
 	ck_assert_uint_eq(rd64(li.as, at - 16), RUMPK_AT_RANDOM);
 	for (unsigned i = 0; i < 3; i++) {
 		ck_assert_uint_eq(rd64(li.as, at + 16 * i), extra[i].type);
-		ck_assert_uint_eq(rd64(li.as, at + 16 * i + 8), extra[i].value);
+		ck_assert_uint_eq(rd64(li.as, at + 16 * i + 8),
+				  extra[i].value + (i == 1 ? li.user_lo : 0));
 	}
 	ck_assert_uint_eq(rd64(li.as, at + 48), RUMPK_AT_NULL);
 	ck_assert_uint_eq(rd64(li.as, at + 56), 0);
