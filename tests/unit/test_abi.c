@@ -243,6 +243,31 @@ START_TEST(stat_and_dirent_images)
 }
 END_TEST
 
+START_TEST(stats_image)
+{
+	static struct rumpk_stats st;
+	memset(&st, 0, sizeof(st));
+	st.version = RUMPK_STATS_VERSION;
+	st.flags = RUMPK_STATS_ENTROPY_WEAK | RUMPK_STATS_WAR;
+	st.uptime_ns = 0x0807060504030201ull;
+	st.mem_total_pages = 0x11;
+	st.procs_live = 0x22;
+	st.packets = 0x33;
+	st.fibers = 0x44;
+	st.gov_to_war = 0x55;
+	st.console_in = 0x66;
+	st.console_out = 0x77;
+	st.reserved[2] = 0x88;
+	static const struct span img[] = {
+		SPAN(0, "\x01\0\0\0\x03\0\0\0\x01\x02\x03\x04\x05\x06\x07\x08"),
+		SPAN(16, "\x11"), SPAN(40, "\x22"), SPAN(80, "\x33"), SPAN(104, "\x44"),
+		SPAN(128, "\x55"), SPAN(152, "\x66"), SPAN(168, "\x77"), SPAN(192, "\x88"),
+	};
+	ck_assert_uint_eq(sizeof(st), 200);
+	CHECK_IMAGE("stats", st, img);
+}
+END_TEST
+
 /* The checker itself must be able to fail: a one-byte difference is reported. */
 START_TEST(golden_check_detects_a_moved_byte)
 {
@@ -276,6 +301,7 @@ int main(void)
 	TCase *tc = tcase_create("golden");
 	tcase_add_test(tc, packet_image);
 	tcase_add_test(tc, syscall_block_images);
+	tcase_add_test(tc, stats_image);
 	tcase_add_test(tc, mem_range_and_auxv_images);
 	tcase_add_test(tc, boot_info_image);
 	tcase_add_test(tc, ring_hdr_image);

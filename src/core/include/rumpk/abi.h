@@ -146,6 +146,66 @@ _Static_assert(offsetof(struct rumpk_exec_args, flags) == 20, "exec_args.flags")
 _Static_assert(offsetof(struct rumpk_exec_args, reserved) == 24, "exec_args.reserved");
 
 /*
+ * SYS_STATS's answer: the kernel's counters at one moment. The kernel writes the first
+ * min(b, sizeof) bytes; a program compiled against an older, shorter struct gets its part.
+ * The version word grows with the struct; reserved words are written as zero.
+ */
+#define RUMPK_STATS_VERSION 1u
+#define RUMPK_STATS_ENTROPY_WEAK 0x1u /* the boot key came from timer jitter (boot.c) */
+#define RUMPK_STATS_WAR 0x2u          /* the governor is in War mode */
+struct rumpk_stats {
+	uint32_t version;          /* RUMPK_STATS_VERSION */
+	uint32_t flags;            /* RUMPK_STATS_* */
+	uint64_t uptime_ns;
+	uint64_t mem_total_pages;  /* memory: pages the allocator manages */
+	uint64_t mem_free_pages;
+	uint64_t mem_objects;      /* small objects allocated */
+	uint64_t procs_live;       /* processes */
+	uint64_t procs_zombies;
+	uint64_t procs_spawned;
+	uint64_t procs_killed;     /* by SYS_KILL or a fault */
+	uint64_t faults;           /* CPU faults in user code */
+	uint64_t packets;          /* taken off submission rings */
+	uint64_t packets_refused;  /* of those, refused by decoding (forged ids included) */
+	uint64_t ring_slots;       /* slots of the kernel's own rings */
+	uint64_t fibers;           /* scheduler: live fibers */
+	uint64_t switches;
+	uint64_t idles;            /* times the CPU slept */
+	uint64_t gov_to_war;       /* governor: mode changes */
+	uint64_t gov_to_peace;
+	uint64_t gov_rate;         /* packets/s of its last closed window */
+	uint64_t console_in;       /* console bytes in, dropped (input ring full), out */
+	uint64_t console_dropped;
+	uint64_t console_out;
+	uint64_t reserved[3];
+};
+_Static_assert(sizeof(struct rumpk_stats) == 200, "stats is 200 bytes");
+_Static_assert(offsetof(struct rumpk_stats, version) == 0, "stats.version");
+_Static_assert(offsetof(struct rumpk_stats, flags) == 4, "stats.flags");
+_Static_assert(offsetof(struct rumpk_stats, uptime_ns) == 8, "stats.uptime_ns");
+_Static_assert(offsetof(struct rumpk_stats, mem_total_pages) == 16, "stats.mem_total_pages");
+_Static_assert(offsetof(struct rumpk_stats, mem_free_pages) == 24, "stats.mem_free_pages");
+_Static_assert(offsetof(struct rumpk_stats, mem_objects) == 32, "stats.mem_objects");
+_Static_assert(offsetof(struct rumpk_stats, procs_live) == 40, "stats.procs_live");
+_Static_assert(offsetof(struct rumpk_stats, procs_zombies) == 48, "stats.procs_zombies");
+_Static_assert(offsetof(struct rumpk_stats, procs_spawned) == 56, "stats.procs_spawned");
+_Static_assert(offsetof(struct rumpk_stats, procs_killed) == 64, "stats.procs_killed");
+_Static_assert(offsetof(struct rumpk_stats, faults) == 72, "stats.faults");
+_Static_assert(offsetof(struct rumpk_stats, packets) == 80, "stats.packets");
+_Static_assert(offsetof(struct rumpk_stats, packets_refused) == 88, "stats.packets_refused");
+_Static_assert(offsetof(struct rumpk_stats, ring_slots) == 96, "stats.ring_slots");
+_Static_assert(offsetof(struct rumpk_stats, fibers) == 104, "stats.fibers");
+_Static_assert(offsetof(struct rumpk_stats, switches) == 112, "stats.switches");
+_Static_assert(offsetof(struct rumpk_stats, idles) == 120, "stats.idles");
+_Static_assert(offsetof(struct rumpk_stats, gov_to_war) == 128, "stats.gov_to_war");
+_Static_assert(offsetof(struct rumpk_stats, gov_to_peace) == 136, "stats.gov_to_peace");
+_Static_assert(offsetof(struct rumpk_stats, gov_rate) == 144, "stats.gov_rate");
+_Static_assert(offsetof(struct rumpk_stats, console_in) == 152, "stats.console_in");
+_Static_assert(offsetof(struct rumpk_stats, console_dropped) == 160, "stats.console_dropped");
+_Static_assert(offsetof(struct rumpk_stats, console_out) == 168, "stats.console_out");
+_Static_assert(offsetof(struct rumpk_stats, reserved) == 176, "stats.reserved");
+
+/*
  * Why a process stopped: the cause of a CPU fault in user code (the HAL maps its machine's
  * trap to one of these; the core's kill message names it), and the states SYS_PS reports.
  */
