@@ -202,6 +202,12 @@ static struct fiber *take_next(struct sched_cpu *c)
 		check_canary(prev);
 		c->current = next;
 		c->tick_owner = 0; /* its slice starts at the next tick */
+		if (prev->user || next->user) { /* CPU time, for user threads only */
+			uint64_t now = hal_time_ns();
+			if (prev->user)
+				prev->cpu_ns += now - prev->slice_start;
+			next->slice_start = now;
+		}
 		next->switches_in++;
 		c->st.switches++;
 		if (!c->tick_deadline && (c->ready & (1u << next->prio)) && next != c->idle)
@@ -513,6 +519,16 @@ struct fiber *fiber_spawn_stack(const char *name, void (*fn)(void *), void *arg,
 struct fiber *fiber_spawn(const char *name, void (*fn)(void *), void *arg, unsigned prio, int *err)
 {
 	return fiber_spawn_stack(name, fn, arg, prio, FIBER_STACK_ORDER, 0, err);
+}
+
+uint64_t fiber_cpu_ns(const struct fiber *f)
+{
+	hal_irq_state_t s = hal_irq_save();
+	uint64_t ns = f->cpu_ns;
+	if (f == this_cpu()->current && f->user)
+		ns += hal_time_ns() - f->slice_start;
+	hal_irq_restore(s);
+	return ns;
 }
 
 void *fiber_stack_reserve(const struct fiber *f)

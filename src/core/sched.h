@@ -60,6 +60,7 @@ struct fiber {
 	struct fiber *all_next;       /* every live fiber, for lookups and reports */
 	uint64_t switches_in;         /* times it got the CPU */
 	void *user;                   /* the user thread this fiber carries (user.c), or NULL */
+	uint64_t cpu_ns;              /* time on the CPU, counted for fibers with `user` only */
 };
 
 struct sched_stats {
@@ -90,6 +91,10 @@ struct fiber *fiber_spawn(const char *name, void (*fn)(void *), void *arg, unsig
 struct fiber *fiber_spawn_stack(const char *name, void (*fn)(void *), void *arg, unsigned prio,
 				unsigned order, size_t reserve, int *err);
 void *fiber_stack_reserve(const struct fiber *f);
+
+/* fiber_cpu_ns — nanoseconds f has had the CPU so far; counted only while f->user is set
+ * (user threads: the switch reads the clock only when one of its two fibers is one). */
+uint64_t fiber_cpu_ns(const struct fiber *f);
 
 /*
  * fiber_kill — marks f killed (for good) and cancels what it waits for: a fiber blocked

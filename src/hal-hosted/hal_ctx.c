@@ -25,6 +25,7 @@
  */
 #include "hal.h"
 #include "host.h"
+#include "hosted_priv.h"
 #include "kprintf.h" /* kpanic */
 #include "mem.h"     /* PAGE_SIZE */
 
