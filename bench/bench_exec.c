@@ -339,7 +339,7 @@ int main(void)
 	host_signals_init();
 	bi.version = RUMPK_BOOT_INFO_VERSION;
 	bi.nmem = 1;
-	bi.mem[0].base = (uint64_t)(uintptr_t)host_ram_alloc(ram_size);
+	bi.mem[0].base = (uint64_t)(uintptr_t)host_ram_alloc(ram_size, 4096);
 	bi.mem[0].size = ram_size;
 	host_entropy(bi.entropy, sizeof(bi.entropy));
 	if (!bi.mem[0].base || mem_init(&bi, why, sizeof(why))) {

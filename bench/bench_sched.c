@@ -237,7 +237,7 @@ int main(int argc, char **argv)
 	host_signals_init();
 	bi.version = RUMPK_BOOT_INFO_VERSION;
 	bi.nmem = 1;
-	bi.mem[0].base = (uint64_t)(uintptr_t)host_ram_alloc(ram_size);
+	bi.mem[0].base = (uint64_t)(uintptr_t)host_ram_alloc(ram_size, 4096);
 	bi.mem[0].size = ram_size;
 	if (!bi.mem[0].base || mem_init(&bi, why, sizeof(why)) || sched_init()) {
 		fprintf(stderr, "bench_sched: cannot set up the core: %s\n", why);

@@ -15,8 +15,13 @@
  * and what it returns. Errors are negative RUMPK_E* codes from rumpk/abi.h.
  *
  * Core services a HAL may call besides the core_* callbacks below: kprintf/ksnprintf
- * (kprintf.h) for its rare "hal: ..." diagnostics, and core_halt() (boot.h) when the machine
- * cannot boot, so that even then the last line is "halted, code N". Nothing else.
+ * (kprintf.h) for its rare "hal: ..." diagnostics, core_halt() (boot.h) when the machine
+ * cannot boot, so that even then the last line is "halted, code N", and core_page_alloc /
+ * core_page_free (below) for page-table pages. Nothing else.
+ *
+ * The HAL's hal_arch.h is split: its public half (what this file includes) holds only what
+ * the core may use; trap frames, assembly offsets and sanitizer conditionals live in a
+ * header private to the HAL directory, which the core never sees.
  */
 #ifndef RUMPK_CORE_HAL_H
 #define RUMPK_CORE_HAL_H
@@ -28,7 +33,7 @@
 #include "hal_arch.h" /* the HAL's own inline helpers, found through the include path */
 
 /* Bumped whenever a function is added, removed or changes meaning. */
-#define HAL_API_VERSION 4
+#define HAL_API_VERSION 5
 
 /* ---- boot ---------------------------------------------------------------------------- */
 
@@ -91,10 +96,12 @@ void hal_timer_disarm(void);
 
 /*
  * core_timer_irq — implemented by the core. Called by the HAL's interrupt path when the
- * armed deadline has passed, with interrupts disabled, on the kernel's interrupt context.
- * Must not block, log or allocate.
+ * armed deadline has passed, with interrupts disabled, on the kernel's interrupt context
+ * (in_user = 0), or on a user thread's kernel stack after the timer interrupted user code
+ * (in_user = 1; the HAL then calls core_user_return(f, HAL_USER_RESUME), where the core
+ * acts on the need-resched the tick may have set). Must not block, log or allocate.
  */
-void core_timer_irq(void);
+void core_timer_irq(int in_user);
 
 /* ---- execution contexts (fibers) ------------------------------------------------------- */
 
@@ -206,6 +213,116 @@ void hal_as_switch(struct hal_as *as);
  */
 int hal_copy_to_user(struct hal_as *as, uint64_t uaddr, const void *src, size_t len);
 int hal_copy_from_user(struct hal_as *as, void *dst, uint64_t uaddr, size_t len);
+
+/*
+ * hal_as_share — core only, fiber context. Maps the kernel's page `kpage` (4 KiB, page
+ * aligned, from the core's page allocator) at va in `as` with prot (HAL_PROT_R, or R|W;
+ * never X: -RUMPK_EINVAL), so kernel and process see the same bytes: the kernel through
+ * kpage, the process through va (the ring page). hal_as_unmap / hal_as_destroy remove only
+ * the mapping; the page stays the kernel's, contents intact, and the core frees it after
+ * the space is gone. Returns 0, or what hal_as_map would (EINVAL, ERANGE, EEXIST, ENOMEM),
+ * or -RUMPK_ENOSYS where the HAL has no spaces.
+ */
+int hal_as_share(struct hal_as *as, uint64_t va, void *kpage, unsigned prot);
+
+/*
+ * hal_copy_str_from_user — core only, like hal_copy_from_user. Copies the NUL-terminated
+ * string at uaddr (paths, argv) into dst[0..max), reading no byte the space does not map
+ * readable and none past the NUL. Returns its length (without the NUL; dst is then
+ * NUL-terminated), -RUMPK_EFAULT (an unreadable byte before the NUL) or -RUMPK_ERANGE (no
+ * NUL in the first max bytes); dst holds garbage on failure. max >= 1.
+ */
+int64_t hal_copy_str_from_user(struct hal_as *as, char *dst, uint64_t uaddr, size_t max);
+
+/*
+ * hal_phys_to_kernel — any caller, never blocks. A kernel pointer to [pa, pa + len) of
+ * physical memory (boot-info ranges: the initrd, the device tree), or NULL if the HAL
+ * cannot reach all of it. The core never turns a boot-info address into a pointer by a
+ * cast. Identity on every HAL today (the hosted "physical" addresses are the sim's).
+ */
+void *hal_phys_to_kernel(uint64_t pa, uint64_t len);
+
+/* ---- user mode -------------------------------------------------------------------------- */
+
+/*
+ * A user thread is a kernel fiber whose stack top holds its trap frame (struct hal_uframe,
+ * the HAL's layout: every register the user can see, FP/SIMD state included: x86_64 an
+ * XSAVE area, aarch64 q0-q31 + fpcr/fpsr, rv64imac none). The core reserves
+ * hal_uframe_size() bytes, 64-byte aligned, above the fiber's call stack, initialises the
+ * frame, and on that fiber calls hal_user_enter, which never returns. From then on the
+ * fiber's kernel stack below the frame runs only the HAL's trap paths, which call the
+ * core_user_* callbacks below and return to user code through the same frame. Every way
+ * back to user code passes core_user_return, where the core yields on need-resched and
+ * ends the thread on a pending kill: a user thread is only ever switched or killed there.
+ */
+struct hal_uframe;
+
+/* hal_uframe_size — any caller. Bytes of a frame (a multiple of 64). */
+size_t hal_uframe_size(void);
+
+/*
+ * hal_uframe_init — core only. Fills f (64-byte aligned, hal_uframe_size() bytes) for a
+ * first entry at pc with stack pointer sp: every other register 0, FP/SIMD state the
+ * ABI's initial one (x86_64: MXCSR 0x1f80, x87 CW 0x037f, vector registers zero), user
+ * mode with interrupts enabled. Never blocks.
+ */
+void hal_uframe_init(struct hal_uframe *f, uint64_t pc, uint64_t sp);
+
+/* hal_uframe_pc / hal_uframe_sp — any caller. The user pc and stack pointer in f (for
+ * reports and tests). */
+uint64_t hal_uframe_pc(const struct hal_uframe *f);
+uint64_t hal_uframe_sp(const struct hal_uframe *f);
+
+/*
+ * hal_user_enter — core only, on the user thread's own fiber, interrupts enabled, f at the
+ * top of that fiber's stack. Makes `as` current (hal_as_switch) and returns to user code
+ * through f. Never returns: the fiber's kernel stack below f is reused by the trap paths.
+ * On a HAL without user mode yet this is a kernel fault with a message.
+ */
+void hal_user_enter(struct hal_as *as, struct hal_uframe *f) __attribute__((noreturn));
+
+/*
+ * hal_user_doorbell — any caller. The value for the auxv's doorbell entry: on the hosted
+ * HAL the address of an argument-less function a program calls (`void (*)(void)`, a C
+ * call: callee-saved registers and the FP control words survive it), which switches to
+ * the thread's kernel stack like a trap; 0 where the doorbell is an instruction (ecall,
+ * svc).
+ */
+uint64_t hal_user_doorbell(void);
+
+/* Actions of core_user_fault, taken by core_user_return. */
+#define HAL_USER_RESUME 0  /* go back to user code (at the faulting pc: fixed up, or retried) */
+#define HAL_USER_RESCHED 1 /* yield first, then resume */
+#define HAL_USER_KILL 2    /* end the thread (never returns to user code) */
+
+/*
+ * The three user callbacks, implemented by the core (user.c). The HAL calls them on the
+ * user thread's fiber, on its kernel stack below f, with interrupts enabled (fiber
+ * context: they may block, switch and take any time), after the user's full state has
+ * been saved into f and the kernel's FP control state loaded.
+ *
+ * core_user_doorbell — the program rang the doorbell (hosted: called the auxv entry;
+ *   bare metal: ecall/svc). Returns; the HAL then calls core_user_return(f, RESUME).
+ * core_user_fault — user code trapped: cause is a RUMPK_FAULT_* (abi.h), addr the faulting
+ *   address (0 if the machine gives none), pc the faulting instruction, access the
+ *   HAL_PROT_* bit of the attempted access (R load, W store, X fetch; 0 when not a memory
+ *   access). Returns the HAL_USER_* action; the HAL then calls core_user_return(f, it).
+ * core_user_return — the one way back to user code: acts on `action`, then yields while
+ *   need-resched is set, and ends the thread (never returns) if it is killed or the
+ *   action was HAL_USER_KILL. Returns when the HAL may resume f.
+ */
+void core_user_doorbell(struct hal_uframe *f);
+int core_user_fault(struct hal_uframe *f, uint32_t cause, uint64_t addr, uint64_t pc,
+		    uint32_t access);
+void core_user_return(struct hal_uframe *f, int action);
+
+/*
+ * core_page_alloc / core_page_free — core services a HAL may call from fiber context
+ * (never from an interrupt): 2^order zeroed, naturally aligned 4 KiB pages from the core's
+ * allocator (page tables), or NULL; free takes the same order.
+ */
+void *core_page_alloc(unsigned order);
+void core_page_free(void *p, unsigned order);
 
 /* ---- cpu ----------------------------------------------------------------------------- */
 

@@ -147,15 +147,17 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 }
 
 /* Marks the pages of arena a that overlap [base, base+size) as reserved. */
-static void exclude(struct arena *a, uint64_t base, uint64_t size)
+/* Marks the pages of the physical range [base, base + size) reserved in arena a, whose
+ * first page is at physical address pbase. */
+static void exclude(struct arena *a, uint64_t pbase, uint64_t base, uint64_t size)
 {
 	uint64_t end = sat_add(base, size);
-	uint64_t aend = a->base + (a->npages << PAGE_SHIFT);
+	uint64_t aend = pbase + (a->npages << PAGE_SHIFT);
 
-	if (size == 0 || end <= a->base || base >= aend)
+	if (size == 0 || end <= pbase || base >= aend)
 		return;
-	uint64_t first = base <= a->base ? 0 : (base - a->base) >> PAGE_SHIFT;
-	uint64_t last = end >= aend ? a->npages : (end - a->base + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	uint64_t first = base <= pbase ? 0 : (base - pbase) >> PAGE_SHIFT;
+	uint64_t last = end >= aend ? a->npages : (end - pbase + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	for (uint64_t i = first; i < last; i++)
 		pg_set(a, i, PG_RESERVED, 0);
 }
@@ -186,7 +188,11 @@ int mem_init(const struct rumpk_boot_info *bi, char *why, size_t whylen)
 		if (pb < b || pe <= pb)
 			continue; /* less than a page, or wraps */
 		struct arena *a = &M.arena[M.narenas];
-		a->base = (uintptr_t)pb;
+		/* boot-info addresses are physical: the HAL says where the kernel sees them */
+		void *kva = hal_phys_to_kernel(pb, pe - pb);
+		if (!kva)
+			continue;
+		a->base = (uintptr_t)kva;
 		a->npages = (pe - pb) >> PAGE_SHIFT;
 		uint64_t meta = (a->npages + PAGE_SIZE - 1) >> PAGE_SHIFT;
 		if (meta >= a->npages)
@@ -218,15 +224,15 @@ int mem_init(const struct rumpk_boot_info *bi, char *why, size_t whylen)
 		}
 		if (at + meta > a->npages)
 			continue; /* no room for metadata: leave this range unused */
-		a->state = (uint8_t *)(uintptr_t)(pb + (at << PAGE_SHIFT));
+		a->state = (uint8_t *)(a->base + (at << PAGE_SHIFT));
 		kmemset(a->state, PG_TAIL << 4, a->npages);
 		for (uint64_t i = at; i < at + meta; i++)
 			pg_set(a, i, PG_META, 0);
-		exclude(a, bi->kernel.base, bi->kernel.size);
-		exclude(a, bi->initrd.base, bi->initrd.size);
-		exclude(a, bi->dtb.base, bi->dtb.size);
+		exclude(a, pb, bi->kernel.base, bi->kernel.size);
+		exclude(a, pb, bi->initrd.base, bi->initrd.size);
+		exclude(a, pb, bi->dtb.base, bi->dtb.size);
 		for (uint32_t j = 0; j < bi->nreserved && j < RUMPK_BOOT_MAX_RESERVED; j++)
-			exclude(a, bi->reserved[j].base, bi->reserved[j].size);
+			exclude(a, pb, bi->reserved[j].base, bi->reserved[j].size);
 		M.narenas++;
 	}
 
@@ -460,4 +466,15 @@ void mem_stats(struct mem_stats *out)
 			break;
 		}
 	}
+}
+
+/* hal.h's page service for HALs (page-table pages): the page allocator, zeroed blocks. */
+void *core_page_alloc(unsigned order)
+{
+	return page_alloc(order);
+}
+
+void core_page_free(void *p, unsigned order)
+{
+	page_free(p, order);
 }

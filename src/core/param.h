@@ -25,6 +25,11 @@
 #define FIBER_STACK_ORDER 2          /* 4 pages = 16 KiB, the lowest a guard page where possible */
 #define FIBER_CANARY 0x5354414b43414e59ull /* "YNACKATS": the lowest stack word */
 
+/* user threads (user.c): a fiber of 2^order pages whose top holds the HAL's trap frame
+ * (x86_64: up to ~3 KiB with AVX-512 state), the rest its kernel stack */
+#define UTHREAD_STACK_ORDER 3        /* 8 pages = 32 KiB */
+#define UTHREAD_PRIO SCHED_PRIO_DEFAULT
+
 /* selftest=sched: packets ping-ponged between two fibers, and the sleeper's naps */
 #define SELFTEST_SCHED_PACKETS 100000
 #define SELFTEST_SCHED_NAPS 5

@@ -61,30 +61,40 @@ void kring_destroy(struct kring *r)
 	kmem_free(r);
 }
 
-void kring_send(struct kring *r, const struct rumpk_packet *p)
+int kring_send(struct kring *r, const struct rumpk_packet *p)
 {
 	hal_irq_state_t s = hal_irq_save();
 	int32_t n;
-	while ((n = ring_hpush(&r->prod, p)) == 0)
-		sched_wait(&r->not_full);
+	while ((n = ring_hpush(&r->prod, p)) == 0) {
+		if (sched_wait(&r->not_full) < 0) {
+			hal_irq_restore(s);
+			return -RUMPK_EKILLED;
+		}
+	}
 	if (n < 0)
 		kpanic("kring_send: ring %p: consumer head %#x impossible for tail %#x (ring memory "
 		       "overwritten)", (void *)r, r->hdr->head, r->prod.tail);
 	sched_wake_one(&r->not_empty);
 	hal_irq_restore(s);
+	return 0;
 }
 
-void kring_recv(struct kring *r, struct rumpk_packet *p)
+int kring_recv(struct kring *r, struct rumpk_packet *p)
 {
 	hal_irq_state_t s = hal_irq_save();
 	int32_t n;
-	while ((n = ring_hpop(&r->cons, p)) == 0)
-		sched_wait(&r->not_empty);
+	while ((n = ring_hpop(&r->cons, p)) == 0) {
+		if (sched_wait(&r->not_empty) < 0) {
+			hal_irq_restore(s);
+			return -RUMPK_EKILLED;
+		}
+	}
 	if (n < 0)
 		kpanic("kring_recv: ring %p: producer tail %#x impossible for head %#x (ring memory "
 		       "overwritten)", (void *)r, r->hdr->tail, r->cons.head);
 	sched_wake_one(&r->not_full);
 	hal_irq_restore(s);
+	return 0;
 }
 
 uint64_t kring_slots_live(void)

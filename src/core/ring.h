@@ -28,9 +28,11 @@ void kring_destroy(struct kring *r);
 
 /* kring_send / kring_recv — one packet, blocking the calling fiber while the ring is full /
  * empty, waking the other side. Both sides must be fibers of this kernel; the ring's pages
- * are never mapped into user space. An impossible index (ring memory overwritten) panics. */
-void kring_send(struct kring *r, const struct rumpk_packet *p);
-void kring_recv(struct kring *r, struct rumpk_packet *p);
+ * are never mapped into user space. An impossible index (ring memory overwritten) panics.
+ * Returns 0, or -RUMPK_EKILLED (nothing moved) if the calling fiber is killed while it
+ * waits (fiber_kill). */
+int kring_send(struct kring *r, const struct rumpk_packet *p);
+int kring_recv(struct kring *r, struct rumpk_packet *p);
 
 /* Ring slots currently allocated to kernel rings (a leak gate reads it). */
 uint64_t kring_slots_live(void);

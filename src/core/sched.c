@@ -117,6 +117,9 @@ static struct fiber *heap_meld(struct fiber *a, struct fiber *b)
 		b = t;
 	}
 	b->hnext = a->hchild;
+	if (b->hnext)
+		b->hnext->hprev = b;
+	b->hprev = a;
 	a->hchild = b;
 	return a;
 }
@@ -152,8 +155,27 @@ static struct fiber *heap_pop(struct sched_cpu *c)
 {
 	struct fiber *f = c->sleepers;
 	c->sleepers = heap_merge_pairs(f->hchild);
-	f->hchild = f->hnext = 0;
+	f->hchild = f->hnext = f->hprev = 0;
 	return f;
+}
+
+/* Takes an arbitrary sleeper out of the heap (fiber_kill): unlink it from its parent or
+ * left sibling, then meld its merged children back into the root. */
+static void heap_remove(struct sched_cpu *c, struct fiber *f)
+{
+	if (c->sleepers == f) {
+		heap_pop(c);
+		return;
+	}
+	if (f->hprev->hchild == f)
+		f->hprev->hchild = f->hnext;
+	else
+		f->hprev->hnext = f->hnext;
+	if (f->hnext)
+		f->hnext->hprev = f->hprev;
+	struct fiber *sub = heap_merge_pairs(f->hchild);
+	f->hchild = f->hnext = f->hprev = 0;
+	c->sleepers = heap_meld(c->sleepers, sub);
 }
 
 /* ---- switching ------------------------------------------------------------------------- */
@@ -180,6 +202,12 @@ static struct fiber *take_next(struct sched_cpu *c)
 		check_canary(prev);
 		c->current = next;
 		c->tick_owner = 0; /* its slice starts at the next tick */
+		if (prev->user || next->user) { /* CPU time, for user threads only */
+			uint64_t now = hal_time_ns();
+			if (prev->user)
+				prev->cpu_ns += now - prev->slice_start;
+			next->slice_start = now;
+		}
 		next->switches_in++;
 		c->st.switches++;
 		if (!c->tick_deadline && (c->ready & (1u << next->prio)) && next != c->idle)
@@ -225,21 +253,23 @@ void fiber_yield_if_needed(void)
 		fiber_yield();
 }
 
-void sched_sleep_until(uint64_t deadline_ns)
+int sched_sleep_until(uint64_t deadline_ns)
 {
 	struct sched_cpu *c = this_cpu();
 	hal_irq_state_t s = hal_irq_save();
-	if (hal_time_ns() < deadline_ns) {
-		struct fiber *f = c->current;
+	struct fiber *f = c->current;
+	if (!f->killed && hal_time_ns() < deadline_ns) {
 		f->state = FIBER_SLEEPING;
 		f->wake_at = deadline_ns;
-		f->hchild = f->hnext = 0;
+		f->hchild = f->hnext = f->hprev = 0;
 		c->sleepers = heap_meld(c->sleepers, f);
 		if (c->sleepers == f)
 			timer_reprogram();
 		switch_to_next(c);
 	}
+	int r = f->killed ? -RUMPK_EKILLED : 0;
 	hal_irq_restore(s);
+	return r;
 }
 
 void waitq_init(struct waitq *wq)
@@ -247,12 +277,17 @@ void waitq_init(struct waitq *wq)
 	wq->head = wq->tail = 0;
 }
 
-void sched_wait(struct waitq *wq)
+int sched_wait(struct waitq *wq)
 {
 	struct sched_cpu *c = this_cpu();
 	hal_irq_state_t s = hal_irq_save();
 	struct fiber *f = c->current;
+	if (f->killed) {
+		hal_irq_restore(s);
+		return -RUMPK_EKILLED;
+	}
 	f->state = FIBER_WAITING;
+	f->wq = wq;
 	f->next = 0;
 	f->prev = wq->tail;
 	if (wq->tail)
@@ -261,7 +296,48 @@ void sched_wait(struct waitq *wq)
 		wq->head = f;
 	wq->tail = f;
 	switch_to_next(c);
+	int r = f->killed ? -RUMPK_EKILLED : 0;
 	hal_irq_restore(s);
+	return r;
+}
+
+/* Takes a waiting fiber off its queue (wake or kill). Interrupts disabled. */
+static void waitq_unlink(struct fiber *f)
+{
+	struct waitq *wq = f->wq;
+	if (f->prev)
+		f->prev->next = f->next;
+	else
+		wq->head = f->next;
+	if (f->next)
+		f->next->prev = f->prev;
+	else
+		wq->tail = f->prev;
+	f->next = f->prev = 0;
+	f->wq = 0;
+}
+
+void fiber_kill(struct fiber *f)
+{
+	struct sched_cpu *c = this_cpu();
+	hal_irq_state_t s = hal_irq_save();
+	if (f->state != FIBER_ZOMBIE) {
+		f->killed = 1;
+		if (f->state == FIBER_WAITING) {
+			waitq_unlink(f);
+			rq_push(c, f);
+		} else if (f->state == FIBER_SLEEPING) {
+			heap_remove(c, f);
+			rq_push(c, f);
+			timer_reprogram();
+		}
+	}
+	hal_irq_restore(s);
+}
+
+int fiber_killed(const struct fiber *f)
+{
+	return f->killed;
 }
 
 int sched_wake_one(struct waitq *wq)
@@ -273,11 +349,7 @@ int sched_wake_one(struct waitq *wq)
 	f = wq->head;
 	int n = 0;
 	if (f) {
-		wq->head = f->next;
-		if (wq->head)
-			wq->head->prev = 0;
-		else
-			wq->tail = 0;
+		waitq_unlink(f);
 		rq_push(this_cpu(), f);
 		n = 1;
 	}
@@ -307,12 +379,14 @@ void completion_signal(struct completion *cm)
 	hal_irq_restore(s);
 }
 
-void completion_wait(struct completion *cm)
+int completion_wait(struct completion *cm)
 {
+	int r = 0;
 	hal_irq_state_t s = hal_irq_save();
-	while (cm->count)
-		sched_wait(&cm->wq);
+	while (cm->count && r == 0)
+		r = sched_wait(&cm->wq);
 	hal_irq_restore(s);
+	return r;
 }
 
 /* ---- time ------------------------------------------------------------------------------ */
@@ -389,20 +463,22 @@ void sched_exit(void)
 	hal_ctx_exit(&f->ctx, &take_next(c)->ctx);
 }
 
-static struct fiber *spawn(const char *name, void (*fn)(void *), void *arg, unsigned prio, int *err)
+static struct fiber *spawn(const char *name, void (*fn)(void *), void *arg, unsigned prio,
+			   unsigned order, size_t reserve, int *err)
 {
 	struct sched_cpu *c = this_cpu();
 	struct fiber *f = kmem_alloc(sizeof(*f));
-	void *stack = page_alloc(FIBER_STACK_ORDER);
+	void *stack = page_alloc(order);
 	if (!f || !stack) {
 		kmem_free(f);
-		page_free(stack, FIBER_STACK_ORDER);
+		page_free(stack, order);
 		*err = -RUMPK_ENOMEM;
 		return 0;
 	}
-	size_t size = PAGE_SIZE << FIBER_STACK_ORDER;
+	size_t size = (PAGE_SIZE << order) - reserve;
 	f->stack = stack;
-	f->stack_order = FIBER_STACK_ORDER;
+	f->stack_order = (unsigned)order;
+	f->reserve = (uint32_t)reserve;
 	f->guarded = hal_stack_guard(stack, 1) == 0;
 	char *lo = (char *)stack + (f->guarded ? PAGE_SIZE : 0);
 	f->canary = (uint64_t *)lo;
@@ -422,20 +498,42 @@ static struct fiber *spawn(const char *name, void (*fn)(void *), void *arg, unsi
 	return f;
 }
 
-struct fiber *fiber_spawn(const char *name, void (*fn)(void *), void *arg, unsigned prio, int *err)
+struct fiber *fiber_spawn_stack(const char *name, void (*fn)(void *), void *arg, unsigned prio,
+				unsigned order, size_t reserve, int *err)
 {
 	int dummy;
 	if (!err)
 		err = &dummy;
-	if (!fn || prio >= IDLE_PRIO) {
+	if (!fn || prio >= IDLE_PRIO || order < FIBER_STACK_ORDER || order > PAGE_MAX_ORDER ||
+	    (reserve & 63) || reserve >= (PAGE_SIZE << order) / 2) {
 		*err = -RUMPK_EINVAL;
 		return 0;
 	}
 	hal_irq_state_t s = hal_irq_save();
 	reap(this_cpu());
-	struct fiber *f = spawn(name, fn, arg, prio, err);
+	struct fiber *f = spawn(name, fn, arg, prio, order, reserve, err);
 	hal_irq_restore(s);
 	return f;
+}
+
+struct fiber *fiber_spawn(const char *name, void (*fn)(void *), void *arg, unsigned prio, int *err)
+{
+	return fiber_spawn_stack(name, fn, arg, prio, FIBER_STACK_ORDER, 0, err);
+}
+
+uint64_t fiber_cpu_ns(const struct fiber *f)
+{
+	hal_irq_state_t s = hal_irq_save();
+	uint64_t ns = f->cpu_ns;
+	if (f == this_cpu()->current && f->user)
+		ns += hal_time_ns() - f->slice_start;
+	hal_irq_restore(s);
+	return ns;
+}
+
+void *fiber_stack_reserve(const struct fiber *f)
+{
+	return (char *)f->stack + (PAGE_SIZE << f->stack_order) - f->reserve;
 }
 
 /* The lowest-priority fiber: reclaims exited fibers, then either hands the CPU to whoever
@@ -470,7 +568,7 @@ int sched_init(void)
 	all_fibers = &boot_fiber;
 	c->st.fibers = 1;
 	c->current = &boot_fiber;
-	c->idle = spawn("idle", idle_main, c, IDLE_PRIO, &err);
+	c->idle = spawn("idle", idle_main, c, IDLE_PRIO, FIBER_STACK_ORDER, 0, &err);
 	hal_irq_restore(s);
 	return c->idle ? 0 : err;
 }

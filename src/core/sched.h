@@ -41,20 +41,26 @@ struct fiber {
 	struct hal_ctx ctx;           /* the HAL's saved state: first, touched on every switch */
 	struct fiber *next, *prev;    /* run queue or wait queue links */
 	struct fiber *hchild, *hnext; /* sleep heap links (pairing heap) */
+	struct fiber *hprev;          /* parent if first child, else left sibling (removal) */
+	struct waitq *wq;             /* FIBER_WAITING: the queue it is on */
 	uint64_t wake_at;             /* FIBER_SLEEPING: wake no earlier than this */
 	uint64_t slice_start;         /* when it last got the CPU */
 	uint64_t *canary;             /* lowest word of the usable stack */
 	void *stack;                  /* the stack block (NULL for the boot fiber) */
 	unsigned stack_order;         /* its page order */
+	uint32_t reserve;             /* bytes at the stack's top kept for its owner */
 	int guarded;                  /* the lowest stack page is a HAL guard page */
 	uint32_t id;
 	uint8_t prio;                 /* 0 = most urgent .. SCHED_PRIOS - 1 (idle) */
 	uint8_t state;                /* enum fiber_state */
+	uint8_t killed;               /* fiber_kill: its waits return -RUMPK_EKILLED */
 	void (*fn)(void *);
 	void *arg;
 	const char *name;
 	struct fiber *all_next;       /* every live fiber, for lookups and reports */
 	uint64_t switches_in;         /* times it got the CPU */
+	void *user;                   /* the user thread this fiber carries (user.c), or NULL */
+	uint64_t cpu_ns;              /* time on the CPU, counted for fibers with `user` only */
 };
 
 struct sched_stats {
@@ -76,6 +82,32 @@ int sched_init(void);
  * Returns NULL with *err set (-RUMPK_EINVAL, -RUMPK_ENOMEM). */
 struct fiber *fiber_spawn(const char *name, void (*fn)(void *), void *arg, unsigned prio, int *err);
 
+/*
+ * fiber_spawn_stack — fiber_spawn with a stack of 2^order pages (order >= FIBER_STACK_ORDER)
+ * whose top `reserve` bytes (a multiple of 64, less than half the stack) are kept out of the
+ * fiber's call stack: fiber_stack_reserve() gives their address, 64-byte aligned. The user
+ * thread layer keeps its trap frame there (user.c). Same errors as fiber_spawn.
+ */
+struct fiber *fiber_spawn_stack(const char *name, void (*fn)(void *), void *arg, unsigned prio,
+				unsigned order, size_t reserve, int *err);
+void *fiber_stack_reserve(const struct fiber *f);
+
+/* fiber_cpu_ns — nanoseconds f has had the CPU so far; counted only while f->user is set
+ * (user threads: the switch reads the clock only when one of its two fibers is one). */
+uint64_t fiber_cpu_ns(const struct fiber *f);
+
+/*
+ * fiber_kill — marks f killed (for good) and cancels what it waits for: a fiber blocked
+ * in sched_wait or sched_sleep_until becomes runnable at once and that call returns
+ * -RUMPK_EKILLED; every later wait or sleep of f returns -RUMPK_EKILLED without
+ * blocking. A running or runnable fiber just carries the mark (fiber_killed) until it
+ * next waits or someone checks it (the user boundary does). Exited fibers are ignored.
+ * Fiber context or interrupts disabled; never blocks. Kernel fibers that are never killed
+ * see no change.
+ */
+void fiber_kill(struct fiber *f);
+int fiber_killed(const struct fiber *f);
+
 /* sched_exit — ends the calling fiber; its memory is reclaimed by the next one to run. */
 void sched_exit(void) __attribute__((noreturn));
 
@@ -84,13 +116,17 @@ struct fiber *sched_current(void);
 /* fiber_yield — lets every other runnable fiber of the same or higher priority run first. */
 void fiber_yield(void);
 
-/* sched_sleep_until — blocks until hal_time_ns() >= deadline_ns (never earlier). */
-void sched_sleep_until(uint64_t deadline_ns);
+/* sched_sleep_until — blocks until hal_time_ns() >= deadline_ns (never earlier). Returns 0,
+ * or -RUMPK_EKILLED (then possibly early) if the fiber was or became killed (fiber_kill). */
+int sched_sleep_until(uint64_t deadline_ns);
 
 /* Wait queues. sched_wait blocks the caller until woken; callers re-check their condition
- * (with interrupts disabled across check and wait, so a wake-up cannot slip between). */
+ * (with interrupts disabled across check and wait, so a wake-up cannot slip between).
+ * Returns 0 when woken, or -RUMPK_EKILLED when the fiber is killed (fiber_kill) while
+ * waiting or already was (then without blocking): a caller looping on its condition must
+ * stop on that value, or it spins. */
 void waitq_init(struct waitq *wq);
-void sched_wait(struct waitq *wq);
+int sched_wait(struct waitq *wq);
 /* Wake the first / every waiter; return how many were woken. Interrupt-safe. */
 int sched_wake_one(struct waitq *wq);
 int sched_wake_all(struct waitq *wq);
@@ -102,7 +138,7 @@ struct completion {
 };
 void completion_init(struct completion *c, uint32_t count);
 void completion_signal(struct completion *c);
-void completion_wait(struct completion *c);
+int completion_wait(struct completion *c); /* 0, or -RUMPK_EKILLED (sched_wait) */
 
 /* need_resched: set when the current fiber's slice ran out while others of its priority
  * were runnable, or a more urgent fiber woke. Fibers that compute for long call

@@ -39,8 +39,9 @@ void timer_reprogram(void)
 		hal_timer_arm(d);
 }
 
-void core_timer_irq(void)
+void core_timer_irq(int in_user)
 {
+	(void)in_user; /* the same work either way: core_user_return acts on need-resched */
 	uint64_t now = hal_time_ns();
 
 	tick.st.irqs++;

@@ -20,6 +20,7 @@
  */
 #include "vfs.h"
 
+#include "hal.h"
 #include "kprintf.h"
 #include "kutil.h"
 #include "param.h"
@@ -341,8 +342,13 @@ int vfs_stage(const struct rumpk_boot_info *bi, char *why, size_t whylen)
 			  "(rumpk-sim --initrd F, scripts/qemu.sh --initrd F)");
 		return -RUMPK_ENOENT;
 	}
-	err = tar_mount((const void *)(uintptr_t)bi->initrd.base, (size_t)bi->initrd.size, &fs,
-			&te);
+	const void *initrd = hal_phys_to_kernel(bi->initrd.base, bi->initrd.size);
+	if (!initrd) {
+		ksnprintf(why, whylen, "the initrd at %#llx (+%#llx) is not reachable by the kernel",
+			  (unsigned long long)bi->initrd.base, (unsigned long long)bi->initrd.size);
+		return -RUMPK_EFAULT;
+	}
+	err = tar_mount(initrd, (size_t)bi->initrd.size, &fs, &te);
 	if (err) {
 		ksnprintf(why, whylen, "initrd refused: %s", te.msg);
 		return err;

@@ -84,7 +84,7 @@ void hal_aarch64_gic_irq(void)
 		    (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS)) {
 			sysreg_write(cntv_ctl_el0, 0);
 			isb();
-			core_timer_irq();
+			core_timer_irq(0);
 		}
 	} else {
 		/* nothing else was enabled: switch it off again rather than let it storm */

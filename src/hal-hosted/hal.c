@@ -58,7 +58,7 @@ static void deliver_pending(void)
 	while (irq_pending) {
 		irq_pending = 0;
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
-		core_timer_irq();
+		core_timer_irq(0);
 	}
 }
 
@@ -69,7 +69,7 @@ void hosted_timer_signal(void)
 		return;
 	}
 	irq_enabled = 0;
-	core_timer_irq();
+	core_timer_irq(0);
 	irq_enabled = 1;
 }
 
@@ -151,7 +151,7 @@ void hosted_boot(const struct hosted_config *cfg)
 
 	host_time_init();
 	host_signals_init();
-	void *ram = host_ram_alloc(cfg->ram_bytes);
+	void *ram = host_ram_alloc(cfg->ram_bytes, 4096);
 	if (!ram)
 		host_die("cannot map the guest RAM");
 	bootinfo.version = RUMPK_BOOT_INFO_VERSION;
@@ -166,4 +166,12 @@ void hosted_boot(const struct hosted_config *cfg)
 	bootinfo.cmdline[i] = '\0';
 	bootinfo.timer_hz = host_time_hz();
 	core_main(&bootinfo);
+}
+
+/* Guest "physical" addresses are the sim's own: identity, unless the range wraps. */
+void *hal_phys_to_kernel(uint64_t pa, uint64_t len)
+{
+	if (pa == 0 || pa + len < pa)
+		return NULL;
+	return (void *)(uintptr_t)pa;
 }

@@ -15,6 +15,12 @@
  * resp. readable, with no hole) before they copy a byte; that is the only place the kernel
  * touches user memory. Nothing here relies on catching a host fault.
  *
+ * Shared pages (hal_as_share, the ring page): guest RAM is a memfd (host_cpu.c), so the
+ * kernel's page is mapped a second time at va (MAP_SHARED | MAP_FIXED over the
+ * reservation), recorded as a range of its own kind: never merged with a neighbour, and
+ * unmapped by putting fresh reservation back (host_as_unshare), so the kernel's page
+ * keeps its contents and a later map of the range never sees it.
+ *
  * What the hosted HAL cannot give: isolation between spaces. All of them are in the one
  * host address space, so a program could reach another's pages; W^X and the copy checks
  * are enforced, hardware separation is the bare-metal HALs' job.
@@ -26,6 +32,7 @@
 #include "hal.h"
 #include "host.h"
 #include "hosted_as.h"
+#include "kprintf.h"
 
 _Static_assert(HOST_PROT_R == HAL_PROT_R && HOST_PROT_W == HAL_PROT_W &&
 		       HOST_PROT_X == HAL_PROT_X,
@@ -36,6 +43,8 @@ _Static_assert(HOST_PROT_R == HAL_PROT_R && HOST_PROT_W == HAL_PROT_W &&
 struct as_range {
 	uint64_t start, end; /* [start, end), page aligned */
 	unsigned prot;       /* HAL_PROT_* */
+	unsigned shared;     /* a kernel page shown here (hal_as_share): never merged, and
+			      * unmapping puts fresh reservation back instead of dropping pages */
 };
 
 struct hal_as {
@@ -120,7 +129,8 @@ static void remove_at(struct hal_as *as, unsigned i)
 static void normalise(struct hal_as *as)
 {
 	for (unsigned i = 0; i + 1 < as->n;) {
-		if (as->r[i].end == as->r[i + 1].start && as->r[i].prot == as->r[i + 1].prot) {
+		if (as->r[i].end == as->r[i + 1].start && as->r[i].prot == as->r[i + 1].prot &&
+		    !as->r[i].shared && !as->r[i + 1].shared) {
 			as->r[i].end = as->r[i + 1].end;
 			remove_at(as, i + 1);
 		} else {
@@ -149,7 +159,7 @@ static void split_at(struct hal_as *as, uint64_t addr)
 		if (r->start < addr && addr < r->end) {
 			for (unsigned j = as->n; j > i + 1; j--)
 				as->r[j] = as->r[j - 1];
-			as->r[i + 1] = (struct as_range){ addr, r->end, r->prot };
+			as->r[i + 1] = (struct as_range){ addr, r->end, r->prot, r->shared };
 			r->end = addr;
 			as->n++;
 			return;
@@ -210,11 +220,38 @@ int hal_as_map(struct hal_as *as, uint64_t va, uint64_t size, unsigned prot)
 	stats.ranges -= as->n;
 	for (i = as->n; i > 0 && as->r[i - 1].start > va; i--)
 		as->r[i] = as->r[i - 1];
-	as->r[i] = (struct as_range){ va, va + size, prot };
+	as->r[i] = (struct as_range){ va, va + size, prot, 0 };
 	as->n++;
 	normalise(as);
 	stats.ranges += as->n;
 	stats.mapped_bytes += size;
+	return 0;
+}
+
+int hal_as_share(struct hal_as *as, uint64_t va, void *kpage, unsigned prot)
+{
+	int err = check_range(as, va, AS_PAGE);
+	unsigned i;
+
+	if (err)
+		return err;
+	if (((uintptr_t)kpage & (AS_PAGE - 1)) || !kpage || !(prot & HAL_PROT_R) ||
+	    (prot & ~(HAL_PROT_R | HAL_PROT_W)))
+		return -RUMPK_EINVAL; /* R or RW, never X */
+	for (i = 0; i < as->n; i++)
+		if (as->r[i].start < va + AS_PAGE && va < as->r[i].end)
+			return -RUMPK_EEXIST;
+	if (as->n >= max_ranges || injected_failure())
+		return -RUMPK_ENOMEM;
+	if (host_ram_share(va, kpage, AS_PAGE, prot) != 0)
+		return -RUMPK_ENOMEM;
+	stats.ranges -= as->n;
+	for (i = as->n; i > 0 && as->r[i - 1].start > va; i--)
+		as->r[i] = as->r[i - 1];
+	as->r[i] = (struct as_range){ va, va + AS_PAGE, prot, 1 };
+	as->n++;
+	stats.ranges += as->n;
+	stats.mapped_bytes += AS_PAGE;
 	return 0;
 }
 
@@ -228,6 +265,10 @@ int hal_as_protect(struct hal_as *as, uint64_t va, uint64_t size, unsigned prot)
 		return err;
 	if (!covered(as, va, va + size, 0))
 		return -RUMPK_EFAULT;
+	for (unsigned i = 0; i < as->n; i++)
+		if (as->r[i].shared && (prot & HAL_PROT_X) && as->r[i].start < va + size &&
+		    va < as->r[i].end)
+			return -RUMPK_EINVAL; /* a kernel page is never executable */
 	if (as->n + splits_needed(as, va, va + size) > max_ranges ||
 	    injected_failure())
 		return -RUMPK_ENOMEM;
@@ -262,10 +303,17 @@ int hal_as_unmap(struct hal_as *as, uint64_t va, uint64_t size)
 	split_at(as, va);
 	split_at(as, va + size);
 	for (unsigned i = 0; i < as->n;) {
-		if (as->r[i].start >= va && as->r[i].end <= va + size)
+		if (as->r[i].start >= va && as->r[i].end <= va + size) {
+			/* a shared kernel page: put reservation back over it, so a later map
+			 * here gets fresh zeroes and never the kernel's page again */
+			if (as->r[i].shared &&
+			    host_as_unshare(as->r[i].start, as->r[i].end - as->r[i].start) != 0)
+				kpanic("hal_as_unmap: cannot take the shared page at %#llx back",
+				       (unsigned long long)as->r[i].start);
 			remove_at(as, i);
-		else
+		} else {
 			i++;
+		}
 	}
 	stats.ranges += as->n;
 	stats.mapped_bytes -= size;
@@ -307,6 +355,37 @@ int hal_copy_from_user(struct hal_as *as, void *dst, uint64_t uaddr, size_t len)
 		return -RUMPK_EFAULT;
 	__builtin_memcpy(dst, (const void *)(uintptr_t)uaddr, len);
 	return 0;
+}
+
+int64_t hal_copy_str_from_user(struct hal_as *as, char *dst, uint64_t uaddr, size_t max)
+{
+	uint64_t at = uaddr;
+	size_t n = 0;
+
+	if (!as || max == 0)
+		return -RUMPK_EFAULT;
+	while (n < max) {
+		uint64_t start, end;
+		unsigned prot;
+		if (hosted_as_lookup(as, at, &start, &end, &prot) != 0 || !(prot & HAL_PROT_R))
+			return -RUMPK_EFAULT;
+		/* this range's readable bytes, up to max in all */
+		uint64_t room = end - at < max - n ? end - at : max - n;
+		const char *src = (const char *)(uintptr_t)at;
+		for (uint64_t i = 0; i < room; i++) {
+			char c = src[i];
+			dst[n++] = c;
+			if (c == '\0')
+				return (int64_t)(n - 1);
+		}
+		at += room;
+	}
+	return -RUMPK_ERANGE;
+}
+
+int hosted_as_covered(const struct hal_as *as, uint64_t va, uint64_t len, unsigned need)
+{
+	return len && user_range_ok(as, va, (size_t)len, need);
 }
 
 int hosted_as_lookup(const struct hal_as *as, uint64_t va, uint64_t *start, uint64_t *end,

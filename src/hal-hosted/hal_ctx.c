@@ -25,6 +25,7 @@
  */
 #include "hal.h"
 #include "host.h"
+#include "hosted_priv.h"
 #include "kprintf.h" /* kpanic */
 #include "mem.h"     /* PAGE_SIZE */
 
@@ -141,7 +142,7 @@ void hal_ctx_init(struct hal_ctx *ctx, void *stack_base, size_t stack_size,
 	ctx->stack_size = stack_size;
 }
 
-/* The guest RAM is an mmap'd private anonymous mapping (host_ram_alloc), so any of its
+/* The guest RAM is an mmap'd memfd (host_ram_alloc), so any of its
  * pages can be made inaccessible; a touch then raises SIGSEGV, which host_cpu.c turns into
  * core_kernel_fault() on its alternate signal stack (the overflowing stack is unusable). */
 int hal_stack_guard(void *page, int on)

@@ -33,7 +33,13 @@ void host_idle(volatile int *pending);
 int host_trap_probe(void);
 
 /* memory, entropy, exit */
-void *host_ram_alloc(uint64_t size); /* zeroed, page aligned; NULL on failure */
+/* Guest RAM: a memfd of `size` bytes mapped MAP_SHARED read-write at an `align`-aligned
+ * address (a power of two), zeroed; NULL on failure or on a second call. */
+void *host_ram_alloc(uint64_t size, uint64_t align);
+/* Maps the guest RAM page(s) [page, page + len) a second time at va (inside a space's
+ * reservation, replacing what was there) with prot (HOST_PROT_R/W; X refused): the same
+ * memory under two addresses. Returns 0 or -1. */
+int host_ram_share(uint64_t va, const void *page, uint64_t len, unsigned prot);
 /* Makes [page, page + len) (page aligned) accessible (read/write) or not (any touch
  * raises SIGSEGV). Returns 0, or -1 if mprotect refused. */
 int host_page_protect(void *page, uint64_t len, bool accessible);
@@ -52,6 +58,9 @@ int host_as_protect(uint64_t va, uint64_t len, unsigned prot);
 /* Drops the pages of [va, va + len) (they read as zero when next made accessible) and makes
  * the range inaccessible again. Returns 0 or -1. */
 int host_as_discard(uint64_t va, uint64_t len);
+/* Puts fresh inaccessible reservation back over [va, va + len) (undoing host_ram_share:
+ * the RAM page keeps its contents). Returns 0 or -1. */
+int host_as_unshare(uint64_t va, uint64_t len);
 /* Gives a whole reservation back to the host. */
 void host_as_release(uint64_t va, uint64_t size);
 /* Zeroed host heap memory for HAL bookkeeping (never guest RAM); NULL on failure. */

@@ -39,6 +39,13 @@ int host_as_discard(uint64_t va, uint64_t len)
 	return mprotect(p, len, PROT_NONE) == 0 ? 0 : -1;
 }
 
+int host_as_unshare(uint64_t va, uint64_t len)
+{
+	void *p = mmap((void *)(uintptr_t)va, len, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+	return p == MAP_FAILED ? -1 : 0;
+}
+
 void host_as_release(uint64_t va, uint64_t size)
 {
 	munmap((void *)(uintptr_t)va, size);

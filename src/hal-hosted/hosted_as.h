@@ -40,4 +40,8 @@ void hosted_as_limit_ranges(unsigned n);
 int hosted_as_lookup(const struct hal_as *as, uint64_t va, uint64_t *start, uint64_t *end,
 		     unsigned *prot);
 
+/* 1 if [va, va + len) (len > 0) lies in as's mappings, each with all HAL_PROT_* bits of
+ * `need`; else 0. The user boundary's check of the user stack (hal_user.c). */
+int hosted_as_covered(const struct hal_as *as, uint64_t va, uint64_t len, unsigned need);
+
 #endif /* RUMPK_HOSTED_AS_H */

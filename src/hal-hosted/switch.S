@@ -52,7 +52,7 @@
  * unwinds from any instruction here; the trampoline marks the outermost frame of a
  * context (rip undefined), so a backtrace in a fiber ends cleanly at its entry.
  */
-#include "hal_arch.h"
+#include "hosted_priv.h"
 
 #ifdef HAL_HOSTED_ASAN
 #define SWITCH hal_hosted_ctx_swap

@@ -85,7 +85,7 @@ void hal_riscv64_trap(struct trap_frame *tf)
 
 	if (cause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
 		hal_riscv64_sbi_set_timer(UINT64_MAX);
-		core_timer_irq();
+		core_timer_irq(0);
 		return;
 	}
 	if (cause == EXC_BREAKPOINT && tf->sepc == (uint64_t)(uintptr_t)hal_riscv64_probe_insn) {

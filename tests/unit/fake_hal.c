@@ -23,17 +23,16 @@ void fake_reset(void)
 	memset(&fake, 0, sizeof(fake));
 }
 
-/* An anonymous mapping, like the hosted HAL's guest RAM (host_ram_alloc), not a heap block:
- * the core may make pages of it inaccessible (hal_stack_guard), and LeakSanitizer's final
- * scan reads every live heap block, where such a page would crash it. */
+/* The hosted HAL's own guest RAM (host_ram_alloc: a memfd mapped shared, so hal_as_share
+ * works), not a heap block: the core may make pages of it inaccessible
+ * (hal_stack_guard), and LeakSanitizer's final scan reads every live heap block, where
+ * such a page would crash it. */
 void *fake_ram(void)
 {
 	static void *ram;
 	if (!ram) {
-		size_t len = FAKE_RAM_SIZE + FAKE_RAM_ALIGN;
-		void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		ck_assert_ptr_ne(p, MAP_FAILED);
-		ram = (void *)(((uintptr_t)p + FAKE_RAM_ALIGN - 1) & ~(uintptr_t)(FAKE_RAM_ALIGN - 1));
+		ram = host_ram_alloc(FAKE_RAM_SIZE, FAKE_RAM_ALIGN);
+		ck_assert_ptr_nonnull(ram);
 	}
 	return ram;
 }
@@ -131,18 +130,39 @@ int hal_trap_init(void)
 
 uint64_t hal_time_ns(void)
 {
-	return fake.now_ns;
+	return fake.real_clock ? host_time_ns() : fake.now_ns;
 }
 
 void hal_timer_arm(uint64_t deadline_ns)
 {
 	fake.timer_armed = 1;
 	fake.deadline_ns = deadline_ns;
+	if (fake.real_clock)
+		host_timer_arm(deadline_ns);
 }
 
 void hal_timer_disarm(void)
 {
 	fake.timer_armed = 0;
+	if (fake.real_clock)
+		host_timer_disarm();
+}
+
+void fake_real_clock(void)
+{
+	host_time_init();
+	host_signals_init();
+	fake.real_clock = 1;
+}
+
+/* Real clock: timer interrupts that arrived while disabled, with the flag off. */
+static void deliver_pending(void)
+{
+	while (fake.irq_pending) {
+		fake.irq_pending = 0;
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		core_timer_irq(0);
+	}
 }
 
 hal_irq_state_t hal_irq_save(void)
@@ -154,17 +174,34 @@ hal_irq_state_t hal_irq_save(void)
 
 void hal_irq_restore(hal_irq_state_t state)
 {
+	if (state && fake.real_clock) { /* as hal.c: deliver, enable, catch a late arrival */
+		deliver_pending();
+		fake.irq_enabled = 1;
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		if (fake.irq_pending) {
+			fake.irq_enabled = 0;
+			deliver_pending();
+			fake.irq_enabled = 1;
+		}
+		return;
+	}
 	fake.irq_enabled = (int)state;
 }
 
 void hal_irq_enable(void)
 {
-	fake.irq_enabled = 1;
+	hal_irq_restore(1);
 }
 
 void hal_cpu_idle(void)
 {
 	ck_assert_msg(!fake.irq_enabled, "hal_cpu_idle called with interrupts enabled");
+	if (fake.real_clock) {
+		fake.idles++;
+		host_idle(&fake.irq_pending);
+		deliver_pending();
+		return;
+	}
 	ck_assert_msg(fake.timer_armed, "hal_cpu_idle with no timer armed would hang forever");
 	uint64_t skew = fake.idles >= fake.skew_after_idles ? (uint64_t)fake.irq_skew_ns : 0;
 	fake.idles++;
@@ -175,7 +212,7 @@ void hal_cpu_idle(void)
 		fake.now_ns = fake.deadline_ns; /* an early interrupt was delivered already: now
 						 * the one a real timer sends at its deadline */
 	fake.timer_armed = 0;
-	core_timer_irq();
+	core_timer_irq(0);
 }
 
 int fake_fire_timer_if_due(void)
@@ -185,7 +222,7 @@ int fake_fire_timer_if_due(void)
 	fake.timer_armed = 0;
 	int was = fake.irq_enabled;
 	fake.irq_enabled = 0; /* core callbacks run with interrupts off */
-	core_timer_irq();
+	core_timer_irq(0);
 	fake.irq_enabled = was;
 	return 1;
 }
@@ -208,13 +245,23 @@ void fake_host_traps(void)
 	host_signals_init();
 }
 
-/* No host timer is ever armed in the fake machine. */
+/* No host timer is armed in the fake machine unless a test asked for the real clock;
+ * then this is hal.c's hosted_timer_signal. */
 void hosted_timer_signal(void)
 {
-	static const char msg[] = "fake HAL: unexpected host timer signal\n";
-	ssize_t n = write(2, msg, sizeof(msg) - 1);
-	(void)n;
-	abort();
+	if (!fake.real_clock) {
+		static const char msg[] = "fake HAL: unexpected host timer signal\n";
+		ssize_t n = write(2, msg, sizeof(msg) - 1);
+		(void)n;
+		abort();
+	}
+	if (!fake.irq_enabled) {
+		fake.irq_pending = 1;
+		return;
+	}
+	fake.irq_enabled = 0;
+	core_timer_irq(0);
+	fake.irq_enabled = 1;
 }
 
 void hosted_kernel_fault(const char *kind, uint64_t pc, uint64_t addr)
@@ -270,4 +317,12 @@ void fake_host_perms(uint64_t va, char out[5])
 		}
 	}
 	fclose(f);
+}
+
+/* The fake machine's "physical" addresses are the test process's: identity. */
+void *hal_phys_to_kernel(uint64_t pa, uint64_t len)
+{
+	if (pa == 0 || pa + len < pa)
+		return NULL;
+	return (void *)(uintptr_t)pa;
 }

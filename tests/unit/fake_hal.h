@@ -29,6 +29,8 @@ struct fake_hal {
 	int halted;              /* hal_halt was called */
 	int halt_code;           /* the clamped code */
 	jmp_buf *halt_jmp;       /* where hal_halt jumps; NULL aborts the test */
+	int real_clock;          /* fake_real_clock(): host time, a real timer signal */
+	volatile int irq_pending; /* real clock: a timer signal arrived while disabled */
 	void (*on_halt)(void);   /* if set, hal_halt calls it first (halted/halt_code set):
 				  * for halts inside a signal handler, which should end the
 				  * forked test process rather than jump out of the handler */
@@ -57,6 +59,14 @@ const void *fake_initrd(size_t *size);
  * SIGFPE on an alternate signal stack become core_kernel_fault()). Off by default, so a
  * crash in an ordinary test stays a crash that Check reports. */
 void fake_host_traps(void);
+
+/* Switches the fake machine to the hosted HAL's real clock and timer (host_time.c):
+ * hal_time_ns is host monotonic time, hal_timer_arm a POSIX timer raising SIGALRM, which
+ * the hosted signal handler delivers like hal.c does (in kernel code: core_timer_irq(0)
+ * now or when interrupts are next enabled; in user code: the user-mode redirect), and
+ * hal_cpu_idle really waits for it. Installs the trap handlers too (fake_host_traps).
+ * For the user-mode tests, where preemption must be real. */
+void fake_real_clock(void);
 
 /* What a real timer interrupt would do while a fiber computes: if the armed deadline has
  * passed (fake.now_ns moved on), disarm and call core_timer_irq(). Returns 1 if it fired. */

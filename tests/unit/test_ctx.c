@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "fake_hal.h"
+#include "hosted_priv.h" /* HAL_HOSTED_ASAN */
 
 #define PAGE 4096
 #define STACK_SIZE (64 * 1024)

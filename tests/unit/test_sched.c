@@ -3,7 +3,8 @@
  * priority order, FIFO and round robin within a priority (also with 1,000 fibers on one
  * run queue, turn by turn, for bench_sched's case), sleepers never early and woken in
  * deadline order, wait/wake through a kernel ring, time slices, reclamation back to the
- * starting counters, and a smashed canary caught on the way out.
+ * starting counters, a smashed canary caught on the way out, and fiber_kill cancelling
+ * waits and sleeps (queue and heap intact for the others).
  */
 #include <check.h>
 #include <stdio.h>
@@ -285,6 +286,117 @@ START_TEST(smashed_canary_panics_on_switch)
 }
 END_TEST
 
+/* ---- cancellable waits (fiber_kill) ----------------------------------------------------- */
+
+struct victim {
+	struct waitq *wq;   /* wait here, or sleep until `until` when NULL */
+	uint64_t until;
+	int result;         /* what the wait returned; 1 while it has not */
+	uint64_t at;        /* when it returned */
+	int again;          /* what a second wait returned (must not block once killed) */
+};
+
+static void victim_main(void *arg)
+{
+	struct victim *v = arg;
+	v->result = v->wq ? sched_wait(v->wq) : sched_sleep_until(v->until);
+	v->at = hal_time_ns();
+	v->again = v->wq ? sched_wait(v->wq) : sched_sleep_until(v->until);
+}
+
+START_TEST(kill_cancels_a_wait_and_keeps_the_queue)
+{
+	struct waitq wq;
+	struct victim v[3];
+	struct fiber *f[3];
+	waitq_init(&wq);
+	for (int i = 0; i < 3; i++) {
+		v[i] = (struct victim){ .wq = &wq, .result = 1, .again = 1 };
+		f[i] = fiber_spawn("v", victim_main, &v[i], 10, NULL);
+		ck_assert_ptr_nonnull(f[i]);
+	}
+	fiber_yield();
+	ck_assert_int_eq(v[0].result + v[1].result + v[2].result, 3); /* all three wait */
+	fiber_kill(f[1]); /* the middle one: both neighbours' links must be repaired */
+	fiber_yield();
+	ck_assert_int_eq(v[1].result, -RUMPK_EKILLED);
+	ck_assert_int_eq(v[1].again, -RUMPK_EKILLED);
+	ck_assert_int_eq(v[0].result, 1);
+	ck_assert_int_eq(sched_wake_one(&wq), 1); /* v[0], then v[2]: FIFO intact */
+	fiber_yield();
+	ck_assert_int_eq(v[0].result, 0);
+	ck_assert_int_eq(v[2].result, 1);
+	fiber_kill(f[2]); /* the last one (the queue's tail) */
+	fiber_yield();
+	ck_assert_int_eq(v[2].result, -RUMPK_EKILLED);
+	ck_assert_ptr_eq(wq.head, f[0]); /* waiting a second time (v[0].again), alone */
+	ck_assert_ptr_eq(wq.tail, f[0]);
+	fiber_kill(f[0]);
+	fiber_yield();
+	ck_assert_int_eq(v[0].again, -RUMPK_EKILLED);
+	ck_assert_ptr_null(wq.head);
+	ck_assert_ptr_null(wq.tail);
+	ck_assert_int_eq(fiber_killed(f[0]), 1);
+}
+END_TEST
+
+START_TEST(kill_cancels_a_sleep_and_keeps_the_heap)
+{
+	enum { N = 40 };
+	static struct victim v[N];
+	static struct fiber *f[N];
+	uint64_t x = 99;
+	for (int i = 0; i < N; i++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		v[i] = (struct victim){ .until = 1000 + (x >> 40) % 1000000, .result = 1, .again = 1 };
+		f[i] = fiber_spawn("s", victim_main, &v[i], 10, NULL);
+		ck_assert_ptr_nonnull(f[i]);
+	}
+	fiber_yield(); /* all asleep; the heap has a shape with children and siblings */
+	uint64_t t0 = fake.now_ns;
+	for (int i = 0; i < N; i += 3)
+		fiber_kill(f[i]);
+	fiber_yield();
+	for (int i = 0; i < N; i += 3) {
+		ck_assert_int_eq(v[i].result, -RUMPK_EKILLED);
+		ck_assert_uint_eq(v[i].at, t0); /* promptly: no time passed */
+		ck_assert_int_eq(v[i].again, -RUMPK_EKILLED);
+	}
+	sched_sleep_until(2000000); /* the others wake at their deadlines, never early */
+	for (int i = 0; i < N; i++) {
+		if (i % 3 == 0)
+			continue;
+		ck_assert_int_eq(v[i].result, 0);
+		ck_assert_uint_ge(v[i].at, v[i].until);
+		for (int j = 0; j < N; j++)
+			if (j % 3 && v[i].until < v[j].until)
+				ck_assert_uint_le(v[i].at, v[j].at);
+	}
+}
+END_TEST
+
+static void ring_victim(void *arg)
+{
+	struct kring *r = arg;
+	struct rumpk_packet p;
+	*(int *)&p = 0;
+	ck_assert_int_eq(kring_recv(r, &p), -RUMPK_EKILLED);
+}
+
+START_TEST(kill_cuts_a_kring_recv_short)
+{
+	int err;
+	struct kring *r = kring_create(4, &err);
+	ck_assert_ptr_nonnull(r);
+	struct fiber *f = fiber_spawn("rv", ring_victim, r, 10, NULL);
+	fiber_yield();
+	fiber_kill(f);
+	fiber_yield();
+	sched_reap();
+	kring_destroy(r); /* no waiter left behind, or this panics */
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sched");
@@ -297,6 +409,9 @@ int main(void)
 	tcase_add_test(tc, reclamation_returns_every_counter);
 	tcase_add_test(tc, ring_wait_and_wake);
 	tcase_add_test(tc, slices_alternate_cpu_bound_fibers);
+	tcase_add_test(tc, kill_cancels_a_wait_and_keeps_the_queue);
+	tcase_add_test(tc, kill_cancels_a_sleep_and_keeps_the_heap);
+	tcase_add_test(tc, kill_cuts_a_kring_recv_short);
 	tcase_add_exit_test(tc, smashed_canary_panics_on_switch, 255);
 	suite_add_tcase(s, tc);
 	return unit_main(s);
