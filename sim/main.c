@@ -28,7 +28,8 @@ static void usage(FILE *f)
 		"usage: rumpk-sim [options]\n"
 		"Boots the rumpk kernel as a Linux process; the exit status is the kernel's\n"
 		"halt code (0 success, N = the number of a failed boot stage, 100 a failed self-test\n"
-		"or an unknown name in selftest= or failstage=, 255 a panic).\n"
+		"or an unknown name in selftest= or failstage=, 101 an init that cannot start,\n"
+		"255 a panic; with an init, its exit status).\n"
 		"\n"
 		"  -a, --append ARGS   kernel command line, e.g. 'selftest=all' (max %d bytes)\n"
 		"  -m, --mem MIB       guest RAM in MiB (default %d, 8..4096)\n"
@@ -39,7 +40,9 @@ static void usage(FILE *f)
 		"\n"
 		"Kernel command line keys:\n"
 		"  selftest=a,b|all    extra boot self-tests (timer, sched, idle, crypto)\n"
-		"  failstage=NAME      force boot stage NAME to fail (for testing the harness)\n",
+		"  failstage=NAME      force boot stage NAME to fail (for testing the harness)\n"
+		"  init=PATH           the first program, e.g. init=/bin/hello (default /bin/nipbox\n"
+		"                      when the initrd has it); the exit status is then init's\n",
 		RUMPK_BOOT_CMDLINE_MAX - 1, DEFAULT_RAM_MIB);
 }
 

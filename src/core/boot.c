@@ -29,6 +29,7 @@
 #include "kutil.h"
 #include "mem.h"
 #include "param.h"
+#include "proc.h"
 #include "ring.h"
 #include "sched.h"
 #include "selftest.h"
@@ -268,6 +269,40 @@ static int check_failstage(const char *cmdline, char *forced, size_t size)
 	return -RUMPK_EINVAL;
 }
 
+/*
+ * The first program: init=PATH on the command line, else /bin/nipbox when the initrd has
+ * it, else none (the boot ends with code 0, as before programs ran). The kernel waits for
+ * it and halts with its exit status; a program that cannot be started is named and the
+ * boot ends with INIT_EXIT_CODE.
+ */
+static int run_init(const char *cmdline)
+{
+	char path[CMDLINE_VALUE_MAX];
+	struct rumpk_stat st;
+	int len = cmdline_get(cmdline, "init", path, sizeof(path));
+
+	if (len == -RUMPK_ERANGE) {
+		kprintf("init: the init= value is longer than %d bytes\n", (int)sizeof(path) - 1);
+		return INIT_EXIT_CODE;
+	}
+	if (len < 0) {
+		if (vfs_stat(INIT_DEFAULT, &st) != 0)
+			return 0;
+		ksnprintf(path, sizeof(path), "%s", INIT_DEFAULT);
+	}
+	const char *name = path;
+	for (const char *c = path; *c; c++)
+		if (*c == '/')
+			name = c + 1;
+	const char *argv[] = { name };
+	int pid = proc_spawn(0, path, argv, 1);
+	if (pid < 0) {
+		kprintf("init: cannot start %s (%s)\n", path, rumpk_strerror(pid));
+		return INIT_EXIT_CODE;
+	}
+	return proc_wait_exit(pid);
+}
+
 int boot_entropy_weak(void)
 {
 	return the_boot_info && (the_boot_info->flags & RUMPK_BOOT_ENTROPY_WEAK) != 0;
@@ -311,5 +346,5 @@ void core_main(const struct rumpk_boot_info *bi)
 	}
 	if (selftest_run(bi->cmdline))
 		core_halt(SELFTEST_EXIT_CODE);
-	core_halt(0);
+	core_halt(run_init(bi->cmdline));
 }

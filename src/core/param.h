@@ -67,6 +67,8 @@
 /* Processes (proc.c) */
 #define PROC_MAX 64                       /* processes, zombies included */
 #define PROC_HEAP_MAX (16ull << 20)       /* heap bytes one process may grow */
+#define INIT_DEFAULT "/bin/nipbox"        /* the first program, when init= does not say */
+#define INIT_EXIT_CODE 101                /* the boot's exit code when init cannot start */
 
 /* ELF validator (elf.c): limits on what a program may ask for */
 #define ELF_MAX_PHNUM 32                  /* program headers (lld emits 8-10) */

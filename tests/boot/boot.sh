@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/boot/boot.sh — boot one kernel, check its console, keep the transcript.
 #
-#   boot.sh --name NAME --out DIR [--timeout S] [--expect ok | fail:STAGE | halt:N]
+#   boot.sh --name NAME --out DIR [--timeout S] [--expect ok | ok:N | fail:STAGE | halt:N]
 #           [--append ARGS] [--require PREFIX]... [--max-cpu-ms N] -- COMMAND...
 #
 # COMMAND boots the kernel (rumpk-sim, or scripts/qemu.sh ARCH) with ARGS appended as
@@ -16,6 +16,8 @@
 #   kernel's own).
 # --expect fail:STAGE: the stages before STAGE passed, STAGE printed a FAIL line, the last
 #   line is "halted, code N" with N = STAGE's number, and the exit status is N.
+# --expect ok:N: as ok, but the boot ends with "halted, code N" and exit status N (what
+#   the first program, init, exited with).
 # --expect halt:N: no stage ran (a refused command line), the last line is "halted, code N"
 #   and the exit status is N.
 set -uo pipefail
@@ -76,6 +78,11 @@ mapfile -t got < <(grep -E '^\[stage [0-9]+/[0-9]+\] ' "$log")
 last=$(tail -n 1 "$log")
 
 want_fail=""
+want_code=0
+if [[ $expect == ok:* ]]; then
+  want_code=${expect#ok:}
+  expect=ok
+fi
 if [[ $expect == halt:* ]]; then
   code=${expect#halt:}
   [ ${#got[@]} -eq 0 ] || fail "expected no stage to run, got: ${got[0]}"
@@ -86,7 +93,7 @@ if [[ $expect == halt:* ]]; then
 elif [[ $expect == fail:* ]]; then
   want_fail=${expect#fail:}
 elif [ "$expect" != ok ]; then
-  echo "boot.sh: --expect ok, fail:STAGE or halt:N" >&2; exit 2
+  echo "boot.sh: --expect ok, ok:N, fail:STAGE or halt:N" >&2; exit 2
 fi
 
 i=0
@@ -108,6 +115,6 @@ for s in "${stages[@]}"; do
 done
 [ -z "$want_fail" ] || fail "stage $want_fail is not in stages.txt"
 [ ${#got[@]} -eq "$total" ] || fail "printed ${#got[@]} stage lines, expected $total"
-[ "$last" = "halted, code 0" ] || fail "last line is '$last', expected 'halted, code 0'"
-[ $status -eq 0 ] || fail "exit status $status, expected 0"
-echo "boot.sh: $name: $total stages ok, exit 0 (${elapsed_ms} ms, ${cpu_ms} ms CPU)"
+[ "$last" = "halted, code $want_code" ] || fail "last line is '$last', expected 'halted, code $want_code'"
+[ $status -eq "$want_code" ] || fail "exit status $status, expected $want_code"
+echo "boot.sh: $name: $total stages ok, exit $status (${elapsed_ms} ms, ${cpu_ms} ms CPU)"

@@ -138,7 +138,7 @@ static void start(struct rec *r, const char *mode, const char *n, struct complet
 	char db[32];
 	snprintf(db, sizeof(db), "%llx", (unsigned long long)hal_user_doorbell());
 	const char *argv[] = { "utest", mode, db, n ? n : "0" };
-	struct loader_args a = { argv, 4, NULL, 0 };
+	struct loader_args a = { .argv = argv, .argc = 4 };
 	int err;
 
 	memset(r, 0, sizeof(*r));

@@ -1,0 +1,56 @@
+/*
+ * proc.h — processes: a signed program running in its own address space on a user thread
+ * (user.h), talking to the kernel only through its ring page (docs/abi.md).
+ *
+ * A process owns, and gives back when it ends: its address space (with the image, stack,
+ * heap and the ring page mapped), the ring page itself, its handles (sysfile.h) and its user
+ * thread. What stays after it ends is its slot as a zombie (pid, exit status, CPU time)
+ * until its parent waits for it; an orphan (whose parent has ended) is reaped by the
+ * kernel at once. Pids count up from 1 and are never reused while a slot holds them.
+ *
+ * Exit statuses: what the program passed to EXIT (0..255 as the program gave it, taken
+ * modulo 256), or PROC_STATUS_KILLED + cause for a process killed by a CPU fault
+ * (RUMPK_FAULT_*), or PROC_STATUS_KILLED for one killed by SYS_KILL.
+ */
+#ifndef RUMPK_PROC_H
+#define RUMPK_PROC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rumpk/abi.h"
+
+#define PROC_STATUS_KILLED 128
+
+struct proc;
+
+/*
+ * proc_spawn — starts the program at `path` (a signed image in the VFS) with argv[0..argc)
+ * as a child of `parent` (NULL: a child of the kernel, e.g. init). Fiber context; reads,
+ * verifies and loads the file first, so a refusal costs only the private copy. Returns the
+ * new pid (> 0), or a negative error: the file's (ENOENT, ENOTDIR, EISDIR, ERANGE),
+ * -RUMPK_EPERM (not signed by a trusted key), -RUMPK_ENOEXEC (not a valid program),
+ * -RUMPK_ENOMEM, -RUMPK_EAGAIN (PROC_MAX processes exist), -RUMPK_ENOSYS (this HAL has
+ * no user mode). A refusal is also printed once, naming the file and the reason.
+ */
+int proc_spawn(struct proc *parent, const char *path, const char *const *argv, uint32_t argc);
+
+/*
+ * proc_wait_exit — the kernel's own wait for a child of the kernel (init): blocks until
+ * process `pid` has ended, reaps it and returns its exit status, or -RUMPK_ESRCH.
+ */
+int proc_wait_exit(int pid);
+
+/* Counters for the leak gate and SYS_STATS. */
+struct proc_stats {
+	uint64_t live;      /* processes not yet ended */
+	uint64_t zombies;   /* ended, not yet waited for */
+	uint64_t spawned;
+	uint64_t killed;    /* ended by SYS_KILL or a fault */
+	uint64_t faults;
+	uint64_t packets;   /* taken off submission rings, all processes, since boot */
+	uint64_t refused;   /* of those, refused by decoding */
+};
+void proc_stats(struct proc_stats *out);
+
+#endif /* RUMPK_PROC_H */
