@@ -1,7 +1,9 @@
 /*
  * console.c — the console's input ring and its readers (contract in console.h).
  *
- * The ring is a free-running pair of indices over CONSOLE_IN_BYTES bytes: the receive path
+ * Input comes from the HAL's receive interrupt (core_console_rx, which drains
+ * hal_console_getc) or, for input that raises none, from the poll a reader makes before
+ * it sleeps. The ring is a free-running pair of indices over CONSOLE_IN_BYTES bytes: the receive path
  * writes at `in`, readers take from `out`, both under interrupts disabled (one CPU), so no
  * atomics are needed. A reader that finds it empty waits on `readers`; every console_input
  * wakes them all (a reader that finds nothing goes back to sleep).
@@ -51,14 +53,46 @@ void console_eof(void)
 	hal_irq_restore(s);
 }
 
+void core_console_rx(void)
+{
+	char got[64];
+	size_t n = 0;
+
+	for (;;) {
+		int c = hal_console_getc();
+		if (c < 0) {
+			if (n)
+				console_input(got, n);
+			if (c == -RUMPK_EIO && !C.eof) {
+				ensure_ready();
+				C.eof = 1;
+				sched_wake_all(&C.readers);
+			}
+			return;
+		}
+		got[n++] = (char)c;
+		if (n == sizeof(got)) {
+			console_input(got, n);
+			n = 0;
+		}
+	}
+}
+
 int64_t console_read(char *buf, size_t max)
 {
 	hal_irq_state_t s = hal_irq_save();
 	size_t n = 0;
 
 	ensure_ready();
-	while (C.in == C.out && !C.eof)
-		sched_wait(&C.readers);
+	if (C.in == C.out && !C.eof)
+		core_console_rx(); /* input that came without an interrupt (a pipe, a file) */
+	while (C.in == C.out && !C.eof) {
+		int err = sched_wait(&C.readers);
+		if (err) {
+			hal_irq_restore(s);
+			return err; /* killed while it waited */
+		}
+	}
 	while (n < max && C.out != C.in)
 		buf[n++] = C.buf[C.out++ & (CONSOLE_IN_BYTES - 1)];
 	hal_irq_restore(s);

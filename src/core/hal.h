@@ -57,9 +57,18 @@ void hal_console_write(const char *buf, size_t len);
 
 /*
  * hal_console_getc — any caller, any state, never blocks. Returns the next input byte
- * (0..255), or -RUMPK_EAGAIN when none is waiting.
+ * (0..255), -RUMPK_EAGAIN when none is waiting, or -RUMPK_EIO when the input has ended
+ * for good (the sim's stdin at its end; a UART never ends).
  */
 int hal_console_getc(void);
+
+/*
+ * core_console_rx — implemented by the core (console.c). The HAL's console receive
+ * interrupt, interrupts disabled: input is waiting. The core takes it with
+ * hal_console_getc until that answers -RUMPK_EAGAIN or -RUMPK_EIO. A HAL without a
+ * receive interrupt need not call it: the core also polls before a reader sleeps.
+ */
+void core_console_rx(void);
 
 /* ---- traps --------------------------------------------------------------------------- */
 

@@ -14,7 +14,9 @@
 
 static struct rumpk_boot_info bootinfo;
 static volatile int irq_enabled;
-static volatile int irq_pending;
+static volatile int irq_pending;     /* some interrupt below is pending */
+static volatile int timer_pending;
+static volatile int console_pending;
 
 const char *hal_name(void)
 {
@@ -29,7 +31,7 @@ void hal_console_write(const char *buf, size_t len)
 int hal_console_getc(void)
 {
 	int c = host_console_getc();
-	return c < 0 ? -RUMPK_EAGAIN : c;
+	return c == -2 ? -RUMPK_EIO : c < 0 ? -RUMPK_EAGAIN : c;
 }
 
 int hal_trap_init(void)
@@ -58,18 +60,38 @@ static void deliver_pending(void)
 	while (irq_pending) {
 		irq_pending = 0;
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
-		core_timer_irq(0);
+		if (timer_pending) {
+			timer_pending = 0;
+			core_timer_irq(0);
+		}
+		if (console_pending) {
+			console_pending = 0;
+			core_console_rx();
+		}
 	}
 }
 
 void hosted_timer_signal(void)
 {
 	if (!irq_enabled) {
+		timer_pending = 1;
 		irq_pending = 1;
 		return;
 	}
 	irq_enabled = 0;
 	core_timer_irq(0);
+	irq_enabled = 1;
+}
+
+void hosted_console_signal(void)
+{
+	if (!irq_enabled) {
+		console_pending = 1;
+		irq_pending = 1;
+		return;
+	}
+	irq_enabled = 0;
+	core_console_rx();
 	irq_enabled = 1;
 }
 
@@ -117,6 +139,7 @@ void hal_cpu_idle(void)
 
 void hal_halt(int code)
 {
+	host_console_restore();
 	host_exit(hal_exit_status(code));
 }
 
@@ -151,6 +174,7 @@ void hosted_boot(const struct hosted_config *cfg)
 
 	host_time_init();
 	host_signals_init();
+	host_console_init();
 	void *ram = host_ram_alloc(cfg->ram_bytes, 4096);
 	if (!ram)
 		host_die("cannot map the guest RAM");

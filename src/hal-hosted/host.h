@@ -15,7 +15,9 @@
 
 /* console: fd 1 out, fd 0 in */
 void host_console_write(const char *buf, size_t len);
-int host_console_getc(void); /* byte, or -1 when nothing is waiting (never blocks) */
+int host_console_getc(void); /* byte, -1 when nothing is waiting, -2 at the end of input */
+void host_console_init(void);    /* raw terminal, SIGIO on input (host_console.c) */
+void host_console_restore(void); /* the terminal and stdin as they were */
 
 /* time: CLOCK_MONOTONIC since host_time_init(); one POSIX timer delivering a signal */
 void host_time_init(void);
@@ -77,6 +79,7 @@ void host_die(const char *msg) __attribute__((noreturn)); /* set-up failed befor
 /* top callbacks (implemented in hal.c, or by the unit tests' fake HAL; called from signal
  * handlers) */
 void hosted_timer_signal(void);
+void hosted_console_signal(void); /* SIGIO: console input (hal.c only; the fake HAL has none) */
 void hosted_kernel_fault(const char *kind, uint64_t pc, uint64_t addr) __attribute__((noreturn));
 
 /* what the runner (sim/) hands the HAL */

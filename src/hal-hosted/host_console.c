@@ -1,12 +1,32 @@
 /*
  * host_console.c — the console on the process's stdout/stdin.
+ *
+ * Input: when stdin is a terminal it is put in raw mode for the kernel (no echo, no line
+ * editing, no signals from the keyboard: Ctrl-C and Ctrl-D reach the kernel as bytes; the
+ * shell does what a line discipline would), and restored on every way out: hal_halt
+ * (host_console_restore), a normal exit (atexit), SIGTERM/SIGHUP/SIGQUIT (handlers that
+ * restore, then die of the same signal). Output processing (OPOST: "\n" as CRLF) stays on.
+ * stdin raises SIGIO when input arrives (O_ASYNC), the console "interrupt": its handler
+ * calls up into the top (hosted_console_signal), which treats it like the timer. Input that
+ * raises no SIGIO (a file, /dev/null, bytes already waiting) is found by the core's poll
+ * before a reader sleeps. The original terminal settings and stdin flags are put back
+ * exactly, since stdin's open file is shared with whatever started the sim.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "host.h"
+
+static struct termios saved_tty;
+static int tty_saved;
+static int saved_flags = -1;
 
 void host_console_write(const char *buf, size_t len)
 {
@@ -27,9 +47,69 @@ int host_console_getc(void)
 	struct pollfd p = { .fd = 0, .events = POLLIN };
 	unsigned char c;
 
-	if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN))
+	if (poll(&p, 1, 0) != 1)
 		return -1;
-	if (read(0, &c, 1) != 1)
-		return -1;
-	return c;
+	if (!(p.revents & (POLLIN | POLLHUP)))
+		return p.revents & (POLLERR | POLLNVAL) ? -2 : -1;
+	ssize_t n = read(0, &c, 1);
+	if (n == 1)
+		return c;
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		return -2; /* the end of input */
+	return -1;
+}
+
+void host_console_restore(void)
+{
+	if (tty_saved)
+		tcsetattr(0, TCSADRAIN, &saved_tty);
+	if (saved_flags >= 0)
+		fcntl(0, F_SETFL, saved_flags);
+}
+
+static void on_io(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	(void)uc;
+	__asm__ volatile("pushfq\n\tandl $~0x40000, (%%rsp)\n\tpopfq" ::: "memory", "cc");
+	hosted_console_signal();
+}
+
+static void on_term(int sig)
+{
+	host_console_restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void host_console_init(void)
+{
+	static const int terms[] = { SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction sa;
+
+	if (isatty(0) && tcgetattr(0, &saved_tty) == 0) {
+		struct termios raw = saved_tty;
+		raw.c_iflag &= ~(tcflag_t)(BRKINT | ICRNL | INPCK | ISTRIP | IXON);
+		raw.c_lflag &= ~(tcflag_t)(ECHO | ICANON | IEXTEN | ISIG);
+		raw.c_cflag |= CS8;
+		raw.c_cc[VMIN] = 1;
+		raw.c_cc[VTIME] = 0;
+		if (tcsetattr(0, TCSADRAIN, &raw) == 0)
+			tty_saved = 1;
+	}
+	atexit(host_console_restore);
+	memset(&sa, 0, sizeof(sa));
+	sigfillset(&sa.sa_mask);
+	sa.sa_handler = on_term;
+	for (size_t i = 0; i < sizeof(terms) / sizeof(terms[0]); i++)
+		sigaction(terms[i], &sa, NULL);
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+	sa.sa_sigaction = on_io;
+	if (sigaction(SIGIO, &sa, NULL) != 0)
+		host_die("sigaction(SIGIO) failed");
+	saved_flags = fcntl(0, F_GETFL);
+	if (saved_flags >= 0 && (fcntl(0, F_SETOWN, getpid()) != 0 ||
+				 fcntl(0, F_SETFL, saved_flags | O_ASYNC) != 0))
+		fcntl(0, F_SETFL, saved_flags); /* no SIGIO here: the core's poll still works */
 }

@@ -223,10 +223,12 @@ void host_idle(volatile int *pending)
 
 	sigemptyset(&block);
 	sigaddset(&block, SIGALRM);
+	sigaddset(&block, SIGIO); /* console input (host_console.c), where the sim asks for it */
 	sigprocmask(SIG_BLOCK, &block, &old);
 	if (!*pending) {
 		wait = old;
 		sigdelset(&wait, SIGALRM);
+		sigdelset(&wait, SIGIO);
 		sigsuspend(&wait); /* returns after the handler ran, which set *pending */
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
