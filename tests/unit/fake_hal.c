@@ -54,13 +54,24 @@ static void add_signed_program(struct timg *t, const char *name, const char *fil
 	timg_add(t, path, '0', data, n);
 }
 
+/* src/user/CMakeLists.txt's RUMPK_PROGRAMS, as a C list (tests/unit/CMakeLists.txt). */
+const char *const fake_bin_programs[] = { RUMPK_BIN_PROGRAMS };
+
+size_t fake_bin_count(void)
+{
+	return sizeof(fake_bin_programs) / sizeof(fake_bin_programs[0]);
+}
+
 const void *fake_initrd(size_t *size)
 {
 	static struct timg t;
 	if (!t.len) {
 		timg_add(&t, "bin/", '5', NULL, 0);
-		add_signed_program(&t, "hello", RUMPK_SIGNED_DIR "/hello");
-		add_signed_program(&t, "ldtest", RUMPK_SIGNED_DIR "/ldtest");
+		for (size_t i = 0; i < fake_bin_count(); i++) {
+			char file[512];
+			snprintf(file, sizeof(file), "%s/%s", RUMPK_SIGNED_DIR, fake_bin_programs[i]);
+			add_signed_program(&t, fake_bin_programs[i], file);
+		}
 		timg_add(&t, "etc/", '5', NULL, 0);
 		timg_add(&t, "etc/motd", '0', FAKE_MOTD, sizeof(FAKE_MOTD) - 1);
 		timg_end(&t, 10240);

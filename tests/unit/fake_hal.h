@@ -50,10 +50,14 @@ void *fake_ram(void);
  * the initrd of fake_initrd(). */
 void fake_boot_info(struct rumpk_boot_info *bi, const char *cmdline);
 
-/* The fake machine's initrd: a ustar image (outside fake_ram()) holding the directory etc/
- * and the file etc/motd with FAKE_MOTD. Returns it and its size. */
+/* The fake machine's initrd: a ustar image (outside fake_ram()) holding bin/NAME for each
+ * of the build's signed programs (fake_bin_programs: every name of RUMPK_PROGRAMS, so the
+ * loader stage has real work), the directory etc/ and the file etc/motd with FAKE_MOTD.
+ * Returns it and its size. */
 #define FAKE_MOTD "Welcome to the fake machine.\n"
 const void *fake_initrd(size_t *size);
+extern const char *const fake_bin_programs[];
+size_t fake_bin_count(void);
 
 /* Installs the hosted HAL's real trap handlers (host_cpu.c: SIGSEGV, SIGBUS, SIGILL and
  * SIGFPE on an alternate signal stack become core_kernel_fault()). Off by default, so a

@@ -146,6 +146,42 @@ START_TEST(forged_id_is_refused)
 }
 END_TEST
 
+/* crash forge's hook: one packet with another id is refused and counted; the process's
+ * own calls still work after it. */
+START_TEST(call_as_another_id_is_refused)
+{
+	ck_assert_int_eq(nexus_call_as(PROV ^ 1, RUMPK_SYS_GETPID, 0, 0, 0, NULL), -RUMPK_EPROV);
+	ck_assert_uint_eq(counters.refused[SYS_R_PROV], 1);
+	ck_assert_int_eq(nexus_call_as(PROV, RUMPK_SYS_GETPID, 0, 0, 0, NULL), 42);
+	ck_assert_int_eq(nexus_getpid(), 42);
+	ck_assert_uint_eq(execs, 2);
+}
+END_TEST
+
+/* ringbench's batches: more requests than either ring holds (SQ 32, CQ 64) all come
+ * back, each answer in its own request's slot, with far fewer doorbells than packets. */
+START_TEST(call_many_fills_both_rings)
+{
+	static struct rumpk_packet reqs[300];
+	static int64_t res[300];
+	for (uint32_t n = 0; n <= 300; n += 100) {
+		memset(reqs, 0, sizeof(reqs));
+		for (uint32_t i = 0; i < n; i++) {
+			reqs[i].kind = i % 3 ? RUMPK_SYS_GETPID : RUMPK_SYS_WAIT;
+			reqs[i].a = i % 3 ? 0 : i + 1;
+			res[i] = -1;
+		}
+		bells = 0;
+		ck_assert_int_eq(nexus_call_many(reqs, res, n), 0);
+		for (uint32_t i = 0; i < n; i++)
+			ck_assert_int_eq(res[i], i % 3 ? 42 : (int64_t)i + 1);
+		ck_assert_uint_le(bells, n / 8 + 1);
+	}
+	ck_assert_uint_eq(counters.packets, 600);
+	ck_assert_int_eq(nexus_getpid(), 42); /* tags go on after a batch */
+}
+END_TEST
+
 /* Without a doorbell request (War mode: the kernel polls), a call still gets its answer:
  * it rings when the answer is not there yet. */
 START_TEST(war_mode_still_answers)
@@ -176,6 +212,8 @@ int main(int argc, char **argv, char **envp) /* nexus.h declares a program's mai
 	tcase_add_test(tc, calls_round_trip);
 	tcase_add_test(tc, printf_through_the_ring);
 	tcase_add_test(tc, forged_id_is_refused);
+	tcase_add_test(tc, call_as_another_id_is_refused);
+	tcase_add_test(tc, call_many_fills_both_rings);
 	tcase_add_test(tc, war_mode_still_answers);
 	tcase_add_test(tc, many_calls_wrap_both_rings);
 	suite_add_tcase(s, tc);

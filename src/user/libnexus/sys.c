@@ -51,10 +51,12 @@ int nexus_sys_attached(void)
 	return attached;
 }
 
-int64_t nexus_call(uint16_t kind, uint32_t a, uint32_t b, uint64_t arg, uint32_t *a2)
+/* One request with `id` in its packet (the process's own for nexus_call). */
+static int64_t call(uint64_t id, uint16_t kind, uint32_t a, uint32_t b, uint64_t arg,
+		    uint32_t *a2)
 {
 	struct rumpk_packet p = { .kind = kind, .tag = ++last_tag, .a = a, .b = b, .arg = arg,
-				  .id = prov };
+				  .id = id };
 	struct rumpk_packet c;
 
 	if (!attached)
@@ -73,6 +75,61 @@ int64_t nexus_call(uint16_t kind, uint32_t a, uint32_t b, uint64_t arg, uint32_t
 		/* nothing (or only stale answers) yet: hand the CPU to the kernel */
 		bell();
 	}
+}
+
+int64_t nexus_call(uint16_t kind, uint32_t a, uint32_t b, uint64_t arg, uint32_t *a2)
+{
+	return call(prov, kind, a, b, arg, a2);
+}
+
+/* Only test programs (crash forge) link this: --gc-sections drops it from the others. */
+int64_t nexus_call_as(uint64_t id, uint16_t kind, uint32_t a, uint32_t b, uint64_t arg,
+		      uint32_t *a2)
+{
+	return call(id, kind, a, b, arg, a2);
+}
+
+/*
+ * nexus_call_many — n requests in flight at once. Tags are base .. base + n - 1, so an
+ * answer's index is its tag minus base (modulo 2^32, like the tags). Packets go in as
+ * the submission ring has room, answers come out as they arrive: with more requests than
+ * the completion ring holds, the kernel stops taking requests until answers are read
+ * (back-pressure), so pushing and popping must alternate or both rings would stay full.
+ */
+int nexus_call_many(struct rumpk_packet *reqs, int64_t *res, uint32_t n)
+{
+	struct rumpk_packet c[16];
+	uint32_t base = last_tag + 1, sent = 0, got = 0;
+
+	if (!attached) {
+		for (uint32_t i = 0; i < n; i++)
+			res[i] = -RUMPK_ENOSYS;
+		return n ? -RUMPK_ENOSYS : 0;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		reqs[i].tag = base + i;
+		reqs[i].id = prov;
+	}
+	last_tag += n;
+	while (got < n) {
+		uint32_t k = ring_push_batch(&sq, reqs + sent, n - sent), m, popped = 0;
+		sent += k;
+		if (k && (ring_load_acquire(&sq_hdr->flags) & RUMPK_RING_NEED_WAKEUP))
+			bell();
+		while ((m = ring_pop_batch(&cq, c, 16)) > 0) {
+			for (uint32_t j = 0; j < m; j++) {
+				uint32_t i = c[j].tag - base;
+				if (i < n) {
+					res[i] = (int64_t)c[j].arg;
+					got++;
+				}
+			}
+			popped += m;
+		}
+		if (got < n && !popped)
+			bell(); /* no answer yet (War mode, or the rings were full) */
+	}
+	return 0;
 }
 
 /* ---- the seams of the small libc (nexus_sys.h) ------------------------------------------ */

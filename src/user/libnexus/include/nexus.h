@@ -59,6 +59,23 @@ int nexus_sys_attached(void);
 /* nexus_call — one request: returns the completion's result; *a2 gets its second result. */
 int64_t nexus_call(uint16_t kind, uint32_t a, uint32_t b, uint64_t arg, uint32_t *a2);
 
+/*
+ * nexus_call_as — nexus_call with `id` in the packet instead of the process's own
+ * provenance id: a test hook (crash forge) that shows the kernel refuses a packet with
+ * another id (-RUMPK_EPROV) and lets the process go on. No other program needs it.
+ */
+int64_t nexus_call_as(uint64_t id, uint16_t kind, uint32_t a, uint32_t b, uint64_t arg,
+		      uint32_t *a2);
+
+/*
+ * nexus_call_many — n requests in flight at once (ringbench). The caller fills kind,
+ * flags, a, b and arg of each reqs[i]; tag and id are written here. Rings the doorbell
+ * once per batch pushed when the kernel asks for it, and waits for all n answers:
+ * res[i] gets request i's result (second results are not kept). Returns 0, or
+ * -RUMPK_ENOSYS without a kernel (every res[i] says so too).
+ */
+int nexus_call_many(struct rumpk_packet *reqs, int64_t *res, uint32_t n);
+
 int64_t nexus_read(int handle, void *buf, uint64_t len);
 int64_t nexus_write(int handle, const void *buf, uint64_t len);
 int nexus_open(const char *path, uint32_t flags); /* RUMPK_O_DIRECTORY for a directory */
