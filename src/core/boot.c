@@ -270,10 +270,11 @@ static int check_failstage(const char *cmdline, char *forced, size_t size)
 }
 
 /*
- * The first program: init=PATH on the command line, else /bin/nipbox when the initrd has
- * it, else none (the boot ends with code 0, as before programs ran). The kernel waits for
+ * The first program: init=PATH on the command line (init=none: no program), else
+ * /bin/nipbox when the initrd has it, else none (the boot ends with code 0, as before programs ran). The kernel waits for
  * it and halts with its exit status; a program that cannot be started is named and the
- * boot ends with INIT_EXIT_CODE.
+ * boot ends with INIT_EXIT_CODE, except the default one on a HAL without user mode
+ * (-RUMPK_ENOSYS: bare metal until issues E1/E2), which is named and skipped.
  */
 static int run_init(const char *cmdline)
 {
@@ -285,6 +286,8 @@ static int run_init(const char *cmdline)
 		kprintf("init: the init= value is longer than %d bytes\n", (int)sizeof(path) - 1);
 		return INIT_EXIT_CODE;
 	}
+	if (len >= 0 && kstreq(path, "none"))
+		return 0; /* asked for no first program */
 	if (len < 0) {
 		if (vfs_stat(INIT_DEFAULT, &st) != 0)
 			return 0;
@@ -296,6 +299,11 @@ static int run_init(const char *cmdline)
 			name = c + 1;
 	const char *argv[] = { name };
 	int pid = proc_spawn(0, path, argv, 1);
+	if (pid == -RUMPK_ENOSYS && len < 0) {
+		/* the default init, on a HAL without user mode yet: the boot ends as before */
+		kprintf("init: %s not started: no user mode on this HAL\n", path);
+		return 0;
+	}
 	if (pid < 0) {
 		kprintf("init: cannot start %s (%s)\n", path, rumpk_strerror(pid));
 		return INIT_EXIT_CODE;

@@ -4,7 +4,7 @@
  * Keys known today:
  *   selftest=a,b|all   run extra boot self-tests after the stages (selftest.c); default none
  *   failstage=NAME     make boot stage NAME report FAIL (proves the boot harness fails)
- *   init=PATH          the first program (default /bin/nipbox if the initrd has it, else
+ *   init=PATH|none     the first program (default /bin/nipbox if the initrd has it, else
  *                      none); the boot ends with its exit status (boot.c run_init)
  */
 #ifndef RUMPK_CMDLINE_H

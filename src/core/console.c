@@ -11,6 +11,7 @@
 #include "console.h"
 
 #include "hal.h"
+#include "proc.h"
 #include "sched.h"
 
 static struct {
@@ -34,6 +35,8 @@ void console_input(const char *bytes, size_t n)
 {
 	ensure_ready();
 	for (size_t i = 0; i < n; i++) {
+		if (bytes[i] == 0x03 && proc_interrupt_foreground())
+			continue; /* Ctrl-C: the shell's foreground program was killed instead */
 		if (C.in - C.out == CONSOLE_IN_BYTES) {
 			C.st.in_dropped += n - i;
 			break;

@@ -39,12 +39,14 @@ struct proc {
 	uint8_t slot_state;          /* P_* */
 	uint8_t kernel_waits;        /* a child the kernel waits for (init): not an orphan */
 	uint8_t blocked;             /* inside a blocking call (SYS_PS says so) */
+	uint8_t counted_kill;        /* ended by a kill or a fault (stats) */
 	int32_t status;              /* exit status, once ended (or set by EXIT/a fault) */
 	int status_set;
 	uint64_t prov;               /* the packet id: the low 64 bits of prov128 */
 	uint8_t prov128[PROV_ID_BYTES];
 	struct hal_as *as;
 	uint64_t user_lo, base;      /* base: the image's load bias (image-relative pcs) */
+	uint64_t image_end;          /* base + the image's highest link address */
 	uint64_t heap_lo, heap_end;
 	void *ring;                  /* the ring page, the kernel's address */
 	struct sys_rings rings;
@@ -57,6 +59,7 @@ struct proc {
 };
 
 static struct proc procs[PROC_MAX];
+static uint32_t foreground_wait;    /* pid 1 waits for this child (Ctrl-C's target), or 0 */
 static uint32_t next_pid = 1;
 static struct waitq kernel_waiters; /* the kernel waits here for its own children */
 static int ready;
@@ -90,26 +93,50 @@ static void free_slot(struct proc *p)
 
 /* ---- how a process ended ----------------------------------------------------------------- */
 
-/* Words for a fault; `readable` says whether the address could be read (a write there
- * was to a read-only page, else to nothing at all). */
+int proc_fault_status(uint32_t cause)
+{
+	switch (cause) {
+	case RUMPK_FAULT_ILLEGAL: return 132;
+	case RUMPK_FAULT_BREAKPOINT: return 133;
+	case RUMPK_FAULT_MISALIGNED: return 135;
+	case RUMPK_FAULT_ARITH: return 136;
+	default: return 139;
+	}
+}
+
+/* An address as the same words on every HAL: small ones as they are (0 is 0 everywhere),
+ * the image's as NAME+0xOFFSET, any other one only by what it is (host and bare-metal
+ * layouts differ, and a message must not). */
+static void where(const struct proc *p, uint64_t addr, char *out, size_t len)
+{
+	if (addr < 0x10000)
+		ksnprintf(out, len, "address %#llx", (unsigned long long)addr);
+	else if (addr >= p->base && addr < p->image_end)
+		ksnprintf(out, len, "%s+%#llx", p->name, (unsigned long long)(addr - p->base));
+	else if (addr >= p->heap_lo && addr < p->heap_lo + PROC_HEAP_MAX)
+		ksnprintf(out, len, "an address in its heap");
+	else
+		ksnprintf(out, len, "an address outside its image");
+}
+
+/* Words for a fault; whether the address could be read tells a write to a read-only page
+ * from a write to nothing at all. */
 static void describe_fault(struct proc *p, uint32_t cause, uint64_t addr, char *out, size_t len)
 {
 	uint8_t b;
+	char at[64];
 	int readable = p->as && hal_copy_from_user(p->as, &b, addr, 1) == 0;
 
+	where(p, addr, at, sizeof(at));
 	switch (cause) {
 	case RUMPK_FAULT_READ:
-		ksnprintf(out, len, "read of unmapped address %#llx", (unsigned long long)addr);
+		ksnprintf(out, len, "read of unmapped %s", at);
 		break;
 	case RUMPK_FAULT_WRITE:
-		if (readable)
-			ksnprintf(out, len, "write to read-only page at address %#llx",
-				  (unsigned long long)addr);
-		else
-			ksnprintf(out, len, "write to unmapped address %#llx", (unsigned long long)addr);
+		ksnprintf(out, len, "write to %s %s", readable ? "read-only page," : "unmapped", at);
 		break;
 	case RUMPK_FAULT_EXEC:
-		ksnprintf(out, len, "jump to non-executable address %#llx", (unsigned long long)addr);
+		ksnprintf(out, len, "jump to non-executable %s", at);
 		break;
 	case RUMPK_FAULT_ILLEGAL:
 		ksnprintf(out, len, "illegal instruction");
@@ -118,18 +145,16 @@ static void describe_fault(struct proc *p, uint32_t cause, uint64_t addr, char *
 		ksnprintf(out, len, "breakpoint");
 		break;
 	case RUMPK_FAULT_MISALIGNED:
-		ksnprintf(out, len, "misaligned access to %#llx", (unsigned long long)addr);
+		ksnprintf(out, len, "misaligned access");
 		break;
 	case RUMPK_FAULT_ARITH:
 		ksnprintf(out, len, "arithmetic trap (divide error)");
 		break;
 	case RUMPK_FAULT_STACK:
-		ksnprintf(out, len, "stack overflow (address %#llx, below its stack)",
-			  (unsigned long long)addr);
+		ksnprintf(out, len, "stack overflow");
 		break;
 	default:
-		ksnprintf(out, len, "fault of unknown cause %u at address %#llx", cause,
-			  (unsigned long long)addr);
+		ksnprintf(out, len, "fault of unknown cause %u", cause);
 	}
 }
 
@@ -140,13 +165,12 @@ static int op_fault(void *owner, uint32_t cause, uint64_t addr, uint64_t pc, uin
 
 	(void)access;
 	describe_fault(p, cause, addr, what, sizeof(what));
-	if (pc >= p->base)
-		kprintf("%s: killed: %s at %s+%#llx\n", p->name, what, p->name,
-			(unsigned long long)(pc - p->base));
-	else
-		kprintf("%s: killed: %s at pc %#llx\n", p->name, what, (unsigned long long)pc);
-	p->status = PROC_STATUS_KILLED + (int32_t)cause;
+	char at[64];
+	where(p, pc, at, sizeof(at));
+	kprintf("%s: killed: %s at %s\n", p->name, what, at);
+	p->status = proc_fault_status(cause);
 	p->status_set = 1;
+	p->counted_kill = 1;
 	st.faults++;
 	return HAL_USER_KILL;
 }
@@ -160,10 +184,10 @@ static void op_exited(void *owner)
 	p->thread = 0;
 	if (!p->status_set) {
 		p->status = PROC_STATUS_KILLED;
-		st.killed++;
-	} else if (p->status > PROC_STATUS_KILLED) {
-		st.killed++;
+		p->counted_kill = 1;
 	}
+	if (p->counted_kill)
+		st.killed++;
 	sysfile_close_all(&p->files);
 	hal_as_destroy(p->as); /* the ring page's mapping goes with it; the page stays ours */
 	p->as = 0;
@@ -214,11 +238,30 @@ static int64_t sys_wait(struct proc *p, uint32_t pid, uint32_t flags, uint32_t *
 		if (flags & RUMPK_WAIT_NOHANG)
 			return -RUMPK_EAGAIN;
 		p->blocked = 1;
+		if (p->pid == 1 && pid)
+			foreground_wait = pid; /* Ctrl-C's target while this wait lasts */
 		int err = sched_wait(&p->children);
+		if (p->pid == 1)
+			foreground_wait = 0;
 		p->blocked = 0;
 		if (err)
 			return err;
 	}
+}
+
+int proc_interrupt_foreground(void)
+{
+	struct proc *t = foreground_wait ? find(foreground_wait, 1) : 0;
+	if (!t || !t->thread)
+		return 0;
+	if (!t->status_set) {
+		t->status = PROC_STATUS_INTERRUPTED;
+		t->status_set = 1;
+		t->counted_kill = 1;
+	}
+	uthread_kill(t->thread);
+	console_write("^C\n", 3);
+	return 1;
 }
 
 static int64_t sys_kill(struct proc *p, uint32_t pid)
@@ -514,6 +557,7 @@ int proc_spawn(struct proc *parent, const char *path, const char *const *argv, u
 	p->as = li.as;
 	p->user_lo = li.user_lo;
 	p->base = li.base;
+	p->image_end = li.base + li.elf.hi;
 	p->heap_lo = p->heap_end = li.user_lo + USER_HEAP_OFFSET;
 	p->ring = ring;
 	sys_rings_own(&p->rings, sq, RUMPK_SQ_SLOTS, cq, RUMPK_CQ_SLOTS);

@@ -8,9 +8,11 @@
  * until its parent waits for it; an orphan (whose parent has ended) is reaped by the
  * kernel at once. Pids count up from 1 and are never reused while a slot holds them.
  *
- * Exit statuses: what the program passed to EXIT (0..255 as the program gave it, taken
- * modulo 256), or PROC_STATUS_KILLED + cause for a process killed by a CPU fault
- * (RUMPK_FAULT_*), or PROC_STATUS_KILLED for one killed by SYS_KILL.
+ * Exit statuses: what the program passed to EXIT (taken modulo 256), else, numbered as
+ * Unix shells show a death by signal (128 + the signal's number) so they read familiarly:
+ * PROC_STATUS_KILLED (137) for SYS_KILL, PROC_STATUS_INTERRUPTED (130) for Ctrl-C, and for
+ * a CPU fault 139 (a bad read, write, jump or stack overflow), 132 (illegal instruction),
+ * 133 (breakpoint), 135 (misaligned access), 136 (arithmetic trap): proc_fault_status().
  */
 #ifndef RUMPK_PROC_H
 #define RUMPK_PROC_H
@@ -20,7 +22,19 @@
 
 #include "rumpk/abi.h"
 
-#define PROC_STATUS_KILLED 128
+#define PROC_STATUS_KILLED 137
+#define PROC_STATUS_INTERRUPTED 130
+
+/* proc_fault_status — the exit status of a process killed by fault `cause`. */
+int proc_fault_status(uint32_t cause);
+
+/*
+ * proc_interrupt_foreground — the console's Ctrl-C (interrupts disabled, from the input
+ * path): if process 1 is blocked waiting for one given child (SYS_WAIT with a pid and no
+ * flags: the shell's foreground program), that child is killed (status 130), "^C" is
+ * written, and 1 is returned (the byte is consumed). Otherwise 0: the byte is input.
+ */
+int proc_interrupt_foreground(void);
 
 struct proc;
 

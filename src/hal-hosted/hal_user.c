@@ -174,6 +174,12 @@ void hosted_user_trap(struct hal_uframe *f)
 		hal_irq_state_t s = hal_irq_save();
 		core_timer_irq(1);
 		hal_irq_restore(s);
+	} else if (f->trap == UF_TRAP_CONSOLE) {
+		/* input arrived while user code ran: take it here, so that what it decides (a
+		 * reader woken, Ctrl-C killing this very thread) acts at this boundary */
+		hal_irq_state_t s = hal_irq_save();
+		core_console_rx();
+		hal_irq_restore(s);
 	} else {
 		uint64_t pc = f->rip;
 		if (f->cause == RUMPK_FAULT_BREAKPOINT)

@@ -18,6 +18,9 @@ void host_console_write(const char *buf, size_t len);
 int host_console_getc(void); /* byte, -1 when nothing is waiting, -2 at the end of input */
 void host_console_init(void);    /* raw terminal, SIGIO on input (host_console.c) */
 void host_console_restore(void); /* the terminal and stdin as they were */
+/* SIGIO's first step: if it interrupted user code, redirects it into the kernel (the
+ * console input is then taken at that user boundary) and returns 1; else 0. */
+int host_user_console_signal(void *ucontext);
 
 /* time: CLOCK_MONOTONIC since host_time_init(); one POSIX timer delivering a signal */
 void host_time_init(void);

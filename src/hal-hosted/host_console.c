@@ -71,9 +71,8 @@ static void on_io(int sig, siginfo_t *si, void *uc)
 {
 	(void)sig;
 	(void)si;
-	(void)uc;
-	__asm__ volatile("pushfq\n\tandl $~0x40000, (%%rsp)\n\tpopfq" ::: "memory", "cc");
-	hosted_console_signal();
+	if (!host_user_console_signal(uc))
+		hosted_console_signal();
 }
 
 static void on_term(int sig)

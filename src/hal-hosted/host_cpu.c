@@ -101,6 +101,15 @@ static void on_alarm(int sig, siginfo_t *si, void *ucv)
 		hosted_timer_signal();
 }
 
+int host_user_console_signal(void *ucv)
+{
+	clear_ac();
+	if (!user_context(ucv))
+		return 0;
+	redirect(ucv, UF_TRAP_CONSOLE, 0, 0, 0);
+	return 1;
+}
+
 /* A page fault's cause from its error code (SDM vol. 3, 4.7: bit 1 write, bit 4 fetch). */
 static uint32_t page_fault_cause(uint64_t err, uint32_t *access)
 {

@@ -81,6 +81,7 @@
 #define UF_KIND_CALL 1
 #define UF_TRAP_TIMER 1
 #define UF_TRAP_FAULT 2
+#define UF_TRAP_CONSOLE 3 /* SIGIO in user code: console input, taken in the kernel */
 
 /* rflags bits the way back into user code and the trap entry clear: TF (a single-step
  * trap nobody handles), DF (the psABI wants it clear at calls), AC (alignment checks

@@ -2,10 +2,10 @@
 # tests/boot/boot.sh — boot one kernel, check its console, keep the transcript.
 #
 #   boot.sh --name NAME --out DIR [--timeout S] [--expect ok | ok:N | fail:STAGE | halt:N]
-#           [--append ARGS] [--require PREFIX]... [--max-cpu-ms N] -- COMMAND...
+#           [--append ARGS] [--input FILE] [--require PREFIX]... [--max-cpu-ms N] -- COMMAND...
 #
 # COMMAND boots the kernel (rumpk-sim, or scripts/qemu.sh ARCH) with ARGS appended as
-# "--append ARGS". Its stdin is /dev/null. The transcript, normalised (CRLF -> LF,
+# "--append ARGS". Its stdin is /dev/null, or FILE with --input (what the shell reads). The transcript, normalised (CRLF -> LF,
 # everything before the "rumpk ..." banner dropped, e.g. OpenSBI's), goes to DIR/NAME.log.
 #
 # --expect ok: every stage of stages.txt printed "[stage NN/MM] NAME ok" in order with
@@ -23,7 +23,7 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-name="" out="" timeout_s=30 expect=ok append=""
+name="" out="" timeout_s=30 expect=ok append="" input=/dev/null
 required=()
 max_cpu_ms=""
 while [ $# -gt 0 ]; do
@@ -33,6 +33,7 @@ while [ $# -gt 0 ]; do
     --timeout) timeout_s=$2; shift 2 ;;
     --expect) expect=$2; shift 2 ;;
     --append) append=$2; shift 2 ;;
+    --input) input=$2; shift 2 ;;
     --require) required+=("$2"); shift 2 ;;
     --max-cpu-ms) max_cpu_ms=$2; shift 2 ;;
     --) shift; break ;;
@@ -47,7 +48,7 @@ raw="$out/$name.raw"
 args=("$@")
 [ -n "$append" ] && args+=(--append "$append")
 start=$(date +%s%N)
-timeout --kill-after=5 "$timeout_s" "${args[@]}" </dev/null >"$raw" 2>&1
+timeout --kill-after=5 "$timeout_s" "${args[@]}" <"$input" >"$raw" 2>&1
 status=$?
 elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 # `times`, second line: CPU time of this shell's finished children ("0m0.012s 0m0.004s").

@@ -497,8 +497,10 @@ int main(int argc, char **argv, char **envp)
 	for (;;) {
 		fflush(stdout);
 		int64_t n = nexus_read(0, in, sizeof(in));
-		if (n == 0)
-			quit(0); /* the end of input: as Ctrl-D */
+		if (n == 0) {
+			printf("\n"); /* the end of input: as Ctrl-D, the prompt's line ended */
+			quit(0);
+		}
 		if (n < 0) {
 			fprintf(stderr, "nipbox: reading the console: %s\n", nexus_strerror(n));
 			quit(1);
