@@ -20,6 +20,7 @@
 #include "boot.h"
 #include "console.h"
 #include "exec.h"
+#include "governor.h"
 #include "kprintf.h"
 #include "kutil.h"
 #include "loader.h"
@@ -64,11 +65,13 @@ static uint32_t next_pid = 1;
 static struct waitq kernel_waiters; /* the kernel waits here for its own children */
 static int ready;
 static struct proc_stats st;
+static struct governor gov;         /* Peace or War for every ring (governor.h) */
 
 static void ensure_ready(void)
 {
 	if (!ready) {
 		waitq_init(&kernel_waiters);
+		governor_init(&gov, hal_time_ns());
 		ready = 1;
 	}
 }
@@ -343,6 +346,11 @@ static int64_t sys_stats(struct proc *p, uint32_t size, uint64_t buf)
 	s.fibers = sc.fibers;
 	s.switches = sc.switches;
 	s.idles = sc.idles;
+	s.gov_to_war = gov.to_war;
+	s.gov_to_peace = gov.to_peace;
+	s.gov_rate = gov.last_rate;
+	if (gov.mode == GOV_WAR)
+		s.flags |= RUMPK_STATS_WAR;
 	console_stats(&cs);
 	s.console_in = cs.in_bytes;
 	s.console_dropped = cs.in_dropped;
@@ -457,20 +465,55 @@ static uint64_t refused_sum(const struct sys_counters *n)
 	return sum;
 }
 
-static void op_doorbell(void *owner)
+/* The governor's mode on every live ring: War clears RUMPK_RING_NEED_WAKEUP (the kernel
+ * polls), Peace sets it (the process rings). Only on a change of mode. */
+static void apply_mode(enum gov_mode m)
 {
-	struct proc *p = owner;
+	for (int i = 0; i < PROC_MAX; i++) {
+		struct proc *q = &procs[i];
+		if (q->slot_state != P_LIVE || !q->ring)
+			continue;
+		struct rumpk_ring_hdr *sq = (void *)((char *)q->ring + RUMPK_SQ_OFFSET);
+		__atomic_store_n(&sq->flags, m == GOV_WAR ? 0u : RUMPK_RING_NEED_WAKEUP,
+				 __ATOMIC_RELEASE);
+	}
+}
+
+/* Drains p's submission ring and tells the governor what came. */
+static void drain(struct proc *p)
+{
 	uint64_t packets = p->n.packets, refused = refused_sum(&p->n);
+	enum gov_mode before = gov.mode;
 
 	sys_drain(&p->rings, p->prov, RUMPK_SQ_SLOTS, proc_syscall, p, &p->n);
 	st.packets += p->n.packets - packets;
 	st.refused += refused_sum(&p->n) - refused;
+	if (governor_packets(&gov, hal_time_ns(), p->n.packets - packets) != before)
+		apply_mode(gov.mode);
+}
+
+static void op_doorbell(void *owner)
+{
+	drain(owner);
+}
+
+/* Every return to user code: in War mode the kernel polls this process's ring here (the
+ * process skips its doorbell); in Peace mode only the governor's clock moves. */
+static void op_boundary(void *owner)
+{
+	enum gov_mode before = gov.mode;
+
+	if (gov.mode == GOV_WAR)
+		drain(owner);
+	else if (governor_tick(&gov, hal_time_ns()) != before)
+		apply_mode(gov.mode);
 }
 
 static const struct uthread_ops proc_ops = {
 	.doorbell = op_doorbell,
 	.fault = op_fault,
 	.exited = op_exited,
+	.boundary = op_boundary,
 };
 
 /* ---- spawn --------------------------------------------------------------------------- */
@@ -540,7 +583,7 @@ int proc_spawn(struct proc *parent, const char *path, const char *const *argv, u
 	struct rumpk_ring_hdr *cq = (void *)((char *)ring + RUMPK_CQ_OFFSET);
 	ring_format(sq, RUMPK_SQ_SLOTS);
 	ring_format(cq, RUMPK_CQ_SLOTS);
-	sq->flags = RUMPK_RING_NEED_WAKEUP; /* Peace mode: the governor's to change */
+	sq->flags = gov.mode == GOV_WAR ? 0 : RUMPK_RING_NEED_WAKEUP; /* the governor's mode */
 	err = hal_as_share(li.as, li.user_lo + USER_RING_OFFSET, ring, HAL_PROT_R | HAL_PROT_W);
 	if (err) {
 		loader_unload(&li);

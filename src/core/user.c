@@ -174,6 +174,8 @@ void core_user_return(struct hal_uframe *f, int action)
 		st.preempts++;
 		fiber_yield();
 	}
+	if (!t->kill_pending && t->ops->boundary)
+		t->ops->boundary(t->owner);
 	if (t->kill_pending)
 		end_thread(t, 1);
 }

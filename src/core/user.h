@@ -38,6 +38,9 @@ struct uthread_ops {
 	void (*doorbell)(void *owner);
 	int (*fault)(void *owner, uint32_t cause, uint64_t addr, uint64_t pc, uint32_t access);
 	void (*exited)(void *owner);
+	/* optional: called on every way back to user code that is not ending the thread,
+	 * after any yield (the process layer polls its ring there in War mode); may block */
+	void (*boundary)(void *owner);
 };
 
 /*

@@ -112,7 +112,8 @@ static void op_exited(void *owner)
 		completion_signal(r->done);
 }
 
-static const struct uthread_ops ops = { op_doorbell, op_fault, op_exited };
+static const struct uthread_ops ops = { .doorbell = op_doorbell, .fault = op_fault,
+					.exited = op_exited };
 
 static void setup(void)
 {
