@@ -36,6 +36,10 @@ static void usage(FILE *f)
 		"  -i, --initrd FILE   the initrd, a POSIX ustar archive (default: initrd.tar of\n"
 		"                      this build tree, i.e. <dir of rumpk-sim>/../initrd.tar)\n"
 		"      --no-initrd     boot without an initrd (the vfs stage fails)\n"
+		"      --clock MODE    real (default): the host's clock and timer; virtual: time\n"
+		"                      moves only by the kernel's own events (an idle CPU jumps to\n"
+		"                      the next deadline) and 1 ms per 1 ms of the sim's CPU, the\n"
+		"                      host timer is never armed\n"
 		"  -h, --help          this text\n"
 		"\n"
 		"Kernel command line keys:\n"
@@ -73,6 +77,7 @@ int main(int argc, char **argv)
 		{ "mem", required_argument, NULL, 'm' },
 		{ "initrd", required_argument, NULL, 'i' },
 		{ "no-initrd", no_argument, NULL, 'N' },
+		{ "clock", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -106,6 +111,17 @@ int main(int argc, char **argv)
 			break;
 		case 'N':
 			no_initrd = 1;
+			break;
+		case 'c':
+			if (strcmp(optarg, "real") == 0) {
+				cfg.virtual_quantum_ns = 0;
+			} else if (strcmp(optarg, "virtual") == 0) {
+				cfg.virtual_quantum_ns = 1000000; /* 1 ms */
+			} else {
+				fprintf(stderr, "rumpk-sim: --clock: '%s' is neither real nor virtual\n",
+					optarg);
+				return 2;
+			}
 			break;
 		case 'h':
 			usage(stdout);

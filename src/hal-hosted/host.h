@@ -28,6 +28,11 @@ uint64_t host_time_ns(void);
 uint64_t host_time_hz(void);
 void host_timer_arm(uint64_t deadline_ns); /* absolute, in host_time_ns() terms */
 void host_timer_disarm(void);
+/* The virtual clock (host_time.c, rumpk-sim --clock virtual): */
+void host_time_set_virtual(uint64_t quantum_ns); /* before boot: switch to it */
+int host_time_virtual(void);                     /* 1 in virtual mode */
+int host_virtual_tick(void);  /* SIGVTALRM: one quantum passed; 1 if the deadline is due */
+int host_virtual_skip(void);  /* idle: jump to the armed deadline; 1 if one was armed */
 
 /* signals: handlers on an alternate stack; the timer signal is the one "interrupt" */
 void host_signals_init(void);
@@ -90,6 +95,7 @@ struct hosted_config {
 	uint64_t ram_bytes;
 	const char *cmdline;
 	const char *initrd_path; /* copied into guest RAM for boot_info.initrd; NULL: none */
+	uint64_t virtual_quantum_ns; /* 0: the real clock; else the virtual one, this quantum */
 };
 void hosted_boot(const struct hosted_config *cfg) __attribute__((noreturn));
 

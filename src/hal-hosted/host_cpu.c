@@ -90,6 +90,20 @@ static inline void clear_ac(void)
 	__asm__ volatile("pushfq\n\tandl $~0x40000, (%%rsp)\n\tpopfq" ::: "memory", "cc");
 }
 
+/* The virtual clock's quantum: time moves by it; the timer is due only at its deadline. */
+static void on_vtalrm(int sig, siginfo_t *si, void *ucv)
+{
+	clear_ac();
+	(void)sig;
+	(void)si;
+	if (!host_virtual_tick())
+		return;
+	if (user_context(ucv))
+		redirect(ucv, UF_TRAP_TIMER, 0, 0, 0);
+	else
+		hosted_timer_signal();
+}
+
 static void on_alarm(int sig, siginfo_t *si, void *ucv)
 {
 	clear_ac();
@@ -212,6 +226,9 @@ void host_signals_init(void)
 	sa.sa_sigaction = on_alarm;
 	if (sigaction(SIGALRM, &sa, NULL) != 0)
 		host_die("sigaction(SIGALRM) failed");
+	sa.sa_sigaction = on_vtalrm;
+	if (sigaction(SIGVTALRM, &sa, NULL) != 0)
+		host_die("sigaction(SIGVTALRM) failed");
 	sa.sa_sigaction = on_fault;
 	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
 		if (sigaction(faults[i], &sa, NULL) != 0)
@@ -233,6 +250,7 @@ void host_idle(volatile int *pending)
 	sigemptyset(&block);
 	sigaddset(&block, SIGALRM);
 	sigaddset(&block, SIGIO); /* console input (host_console.c), where the sim asks for it */
+	sigaddset(&block, SIGVTALRM);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	if (!*pending) {
 		wait = old;
