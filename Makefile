@@ -57,6 +57,7 @@ bench:
 	@cmake build/hosted >/dev/null
 	@scripts/build.sh hosted
 	@for b in build/hosted/bench/bench_*; do RUMPK_BENCH=full "$$b" || exit 1; done
+	@bench/bench_user.sh
 	@for a in riscv64 aarch64; do scripts/build.sh $$a && bench/boot_qemu.sh $$a || exit 1; done
 	@bench/edit_run.sh
 
