@@ -35,6 +35,26 @@ struct exec_verdict {
 int exec_check(const uint8_t *copy, size_t len, struct exec_verdict *v, char *why, size_t whylen);
 
 /*
+ * exec_check_cached — exec_check, remembering what it accepted: a file whose exact bytes
+ * (the SHA-512 of the whole private copy, trailer included) were accepted before skips the
+ * signature check (the ELF is still validated, and the verdict is the same). Only accepted
+ * files are remembered, EXEC_CACHE_ENTRIES of them, the oldest replaced first. Never keyed
+ * by path: on the sim the initrd file under a path can change. docs/security.md says why
+ * this is as strong as verifying again.
+ */
+int exec_check_cached(const uint8_t *copy, size_t len, struct exec_verdict *v, char *why,
+		      size_t whylen);
+
+/* Hits and misses of exec_check_cached since boot. */
+struct exec_cache_stats {
+	uint64_t hits, misses;
+};
+void exec_cache_stats(struct exec_cache_stats *out);
+
+/* exec_cache_clear — forget every remembered file (tests). */
+void exec_cache_clear(void);
+
+/*
  * exec_read — reads the whole file at `path` through the VFS into a fresh private buffer
  * (page_alloc'ed, 2^*order pages; free with page_free(*buf, *order)). Returns 0, a VFS
  * error, -RUMPK_EISDIR, -RUMPK_ENOMEM or -RUMPK_ERANGE (larger than EXEC_MAX_FILE).

@@ -93,6 +93,7 @@ _Static_assert(USER_RING_OFFSET + 4096 <= USER_HEAP_OFFSET, "the ring page below
 
 /* exec: the largest program file read into a private copy */
 #define EXEC_MAX_FILE (4ull << 20)
+#define EXEC_CACHE_ENTRIES 16 /* accepted images remembered by their SHA-512 (exec.c) */
 
 #define RUMPK_VERSION_STRING "0.1.0"
 

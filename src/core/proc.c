@@ -543,7 +543,7 @@ int proc_spawn(struct proc *parent, const char *path, const char *const *argv, u
 	int err = exec_read(path, &buf, &len, &order);
 	if (err)
 		return err;
-	err = exec_check(buf, len, &v, why, sizeof(why));
+	err = exec_check_cached(buf, len, &v, why, sizeof(why));
 	if (err) {
 		page_free(buf, order);
 		return refuse(path, v.refused == EXEC_REFUSED_SIGN ? -RUMPK_EPERM : -RUMPK_ENOEXEC,

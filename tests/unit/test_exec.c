@@ -118,6 +118,58 @@ START_TEST(every_bit_flip_of_a_signed_program_is_refused)
 }
 END_TEST
 
+/* The cache of accepted images: a second exec of the same bytes skips the signature check
+ * and gives the same verdict; a copy with any byte changed (same length) is a miss and is
+ * refused by the full check, right after the original was cached too; only accepted files
+ * are remembered; the least recently used goes when EXEC_CACHE_ENTRIES are full. */
+START_TEST(the_cache_remembers_exact_bytes_only)
+{
+	size_t len;
+	uint8_t *b = fake_read_file(RUMPK_SIGNED_DIR "/hello", &len);
+	struct exec_verdict v, w;
+	struct exec_cache_stats cs;
+	exec_cache_clear();
+	ck_assert_int_eq(exec_check_cached(b, len, &v, NULL, 0), 0);
+	ck_assert_int_eq(exec_check_cached(b, len, &w, NULL, 0), 0);
+	exec_cache_stats(&cs);
+	ck_assert_uint_eq(cs.misses, 1);
+	ck_assert_uint_eq(cs.hits, 1);
+	ck_assert_mem_eq(w.sign.digest, v.sign.digest, sizeof(v.sign.digest));
+	ck_assert_uint_eq(w.elf_size, v.elf_size);
+	ck_assert_uint_eq(w.elf.entry, v.elf.entry);
+	/* every 97th byte changed in turn, the trailer included: each a miss, each refused */
+	for (size_t i = 0; i < len; i += 97) {
+		b[i] ^= 0x20;
+		int err = exec_check_cached(b, len, &w, NULL, 0);
+		b[i] ^= 0x20;
+		if (err == 0)
+			ck_abort_msg("byte %zu changed and it was accepted", i);
+	}
+	exec_cache_stats(&cs);
+	ck_assert_uint_eq(cs.hits, 1);
+	ck_assert_int_eq(exec_check_cached(b, len, &w, NULL, 0), 0); /* the original: a hit */
+	exec_cache_stats(&cs);
+	ck_assert_uint_eq(cs.hits, 2);
+	/* EXEC_CACHE_ENTRIES other accepted files (the ELF with k extra bytes after it, signed
+	 * again): hello, used longest ago, is the one that goes */
+	size_t elf = len - sizeof(struct rumpk_sig_trailer);
+	uint8_t *other = calloc(1, len + EXEC_CACHE_ENTRIES + 8);
+	for (int k = 1; k <= EXEC_CACHE_ENTRIES; k++) {
+		memcpy(other, b, elf);
+		memset(other + elf, 0, (size_t)k);
+		size_t n = sign_buf(other, elf + (size_t)k);
+		ck_assert_int_eq(exec_check_cached(other, n, &w, NULL, 0), 0);
+	}
+	exec_cache_stats(&cs);
+	uint64_t misses = cs.misses;
+	ck_assert_int_eq(exec_check_cached(b, len, &w, NULL, 0), 0);
+	exec_cache_stats(&cs);
+	ck_assert_uint_eq(cs.misses, misses + 1); /* evicted: verified again */
+	free(other);
+	free(b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("exec");
@@ -126,6 +178,7 @@ int main(void)
 	tcase_add_test(tc, signed_corpus_gives_each_named_error);
 	tcase_add_test(tc, every_prefix_of_a_signed_program_is_refused);
 	tcase_add_test(tc, every_bit_flip_of_a_signed_program_is_refused);
+	tcase_add_test(tc, the_cache_remembers_exact_bytes_only);
 	tcase_set_timeout(tc, 600);
 	suite_add_tcase(s, tc);
 	return unit_main(s);
