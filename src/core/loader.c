@@ -33,6 +33,7 @@
 #define PAGE_UP(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 
 static uint64_t loads_started; /* the AT_RANDOM counter: one per loader_load call */
+static uint64_t spaces_live;   /* spaces loader_load made and nobody destroyed yet (stats) */
 
 /* AT_RANDOM: SipHash-2-4 (128-bit output) keyed with the first 16 bytes of
  * SHA-512("rumpk AT_RANDOM v1" || boot entropy), over the load counter (8 bytes, little
@@ -60,7 +61,7 @@ static void undo(struct loader_image *li)
 {
 	struct elf_image elf = li->elf;
 
-	hal_as_destroy(li->as);
+	loader_space_destroy(li->as);
 	kmemset(li, 0, sizeof(*li));
 	li->elf = elf;
 }
@@ -263,6 +264,7 @@ int loader_load(const void *file, size_t size, const struct loader_args *args,
 	/* step 2: the space */
 	if ((err = hal_as_create(&out->as, &out->user_lo, &out->user_hi)))
 		goto fail;
+	spaces_live++;
 	if (out->user_hi < out->user_lo || out->user_hi - out->user_lo < USER_SPACE_MIN) {
 		err = -RUMPK_ERANGE;
 		goto fail;
@@ -287,6 +289,21 @@ int loader_load(const void *file, size_t size, const struct loader_args *args,
 fail:
 	undo(out);
 	return err;
+}
+
+void loader_space_destroy(struct hal_as *as)
+{
+	if (!as)
+		return;
+	if (spaces_live == 0)
+		kpanic("loader: a space destroyed twice, or not made by loader_load");
+	spaces_live--;
+	hal_as_destroy(as);
+}
+
+uint64_t loader_spaces_live(void)
+{
+	return spaces_live;
 }
 
 void loader_unload(struct loader_image *img)

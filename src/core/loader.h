@@ -71,6 +71,15 @@ int loader_load(const void *file, size_t size, const struct loader_args *args,
  * Leaves *img zeroed. A zeroed image is ignored. */
 void loader_unload(struct loader_image *img);
 
+/* loader_space_destroy — destroys a space loader_load made (a caller that took out->as,
+ * e.g. a process at its exit). NULL is ignored. Every such space must end here, not in
+ * hal_as_destroy, so that loader_spaces_live stays true. */
+void loader_space_destroy(struct hal_as *as);
+
+/* loader_spaces_live — spaces made by loader_load and not destroyed yet (the leak gate's
+ * "address spaces" counter, SYS_STATS). */
+uint64_t loader_spaces_live(void);
+
 /*
  * loader_at_random — the AT_RANDOM bytes of load number `seq` under boot entropy `entropy`
  * (boot_info()->entropy): SipHash-2-4-128 keyed with a SHA-512 of a label and the entropy,

@@ -32,6 +32,7 @@
 #include "syscall.h"
 #include "sysfile.h"
 #include "user.h"
+#include "vfs.h"
 
 enum { P_FREE = 0, P_LIVE, P_ZOMBIE };
 
@@ -192,7 +193,7 @@ static void op_exited(void *owner)
 	if (p->counted_kill)
 		st.killed++;
 	sysfile_close_all(&p->files);
-	hal_as_destroy(p->as); /* the ring page's mapping goes with it; the page stays ours */
+	loader_space_destroy(p->as); /* the ring page's mapping goes with it; the page stays ours */
 	p->as = 0;
 	page_free(p->ring, 0);
 	p->ring = 0;
@@ -355,6 +356,8 @@ static int64_t sys_stats(struct proc *p, uint32_t size, uint64_t buf)
 	s.console_in = cs.in_bytes;
 	s.console_dropped = cs.in_dropped;
 	s.console_out = cs.out_bytes;
+	s.spaces_live = loader_spaces_live();
+	s.handles_open = (uint64_t)vfs_handles_open();
 	uint32_t n = size < sizeof(s) ? size : (uint32_t)sizeof(s);
 	if (hal_copy_to_user(p->as, buf, &s, n))
 		return -RUMPK_EFAULT;
@@ -621,7 +624,7 @@ int proc_spawn(struct proc *parent, const char *path, const char *const *argv, u
 		st.live--;
 		st.spawned--;
 		p->slot_state = P_FREE;
-		hal_as_destroy(li.as);
+		loader_space_destroy(li.as);
 		page_free(ring, 0);
 		kmemset(p, 0, sizeof(*p));
 		return err;

@@ -257,11 +257,14 @@ START_TEST(stats_image)
 	st.gov_to_war = 0x55;
 	st.console_in = 0x66;
 	st.console_out = 0x77;
-	st.reserved[2] = 0x88;
+	st.spaces_live = 0x99;
+	st.handles_open = 0xaa;
+	st.reserved[0] = 0x88;
 	static const struct span img[] = {
-		SPAN(0, "\x01\0\0\0\x03\0\0\0\x01\x02\x03\x04\x05\x06\x07\x08"),
+		SPAN(0, "\x02\0\0\0\x03\0\0\0\x01\x02\x03\x04\x05\x06\x07\x08"),
 		SPAN(16, "\x11"), SPAN(40, "\x22"), SPAN(80, "\x33"), SPAN(104, "\x44"),
-		SPAN(128, "\x55"), SPAN(152, "\x66"), SPAN(168, "\x77"), SPAN(192, "\x88"),
+		SPAN(128, "\x55"), SPAN(152, "\x66"), SPAN(168, "\x77"), SPAN(176, "\x99"),
+		SPAN(184, "\xaa"), SPAN(192, "\x88"),
 	};
 	ck_assert_uint_eq(sizeof(st), 200);
 	CHECK_IMAGE("stats", st, img);

@@ -1,6 +1,7 @@
 /*
- * true — does nothing and exits with 0: the program sysbench spawns and waits for, so the
- * figure is the cost of an exec (verify, load, run to exit, reap) and nothing of its own.
+ * true — does nothing and exits with 0: the smallest program for exec loops (execloop) and
+ * the one sysbench spawns and waits for, so those figures are the cost of an exec (verify,
+ * load, run to exit, reap) and nothing of its own.
  */
 int main(int argc, char **argv, char **envp)
 {

@@ -150,7 +150,7 @@ _Static_assert(offsetof(struct rumpk_exec_args, reserved) == 24, "exec_args.rese
  * min(b, sizeof) bytes; a program compiled against an older, shorter struct gets its part.
  * The version word grows with the struct; reserved words are written as zero.
  */
-#define RUMPK_STATS_VERSION 1u
+#define RUMPK_STATS_VERSION 2u /* 2: spaces_live, handles_open */
 #define RUMPK_STATS_ENTROPY_WEAK 0x1u /* the boot key came from timer jitter (boot.c) */
 #define RUMPK_STATS_WAR 0x2u          /* the governor is in War mode */
 struct rumpk_stats {
@@ -177,7 +177,9 @@ struct rumpk_stats {
 	uint64_t console_in;       /* console bytes in, dropped (input ring full), out */
 	uint64_t console_dropped;
 	uint64_t console_out;
-	uint64_t reserved[3];
+	uint64_t spaces_live;      /* user address spaces made and not destroyed (version 2) */
+	uint64_t handles_open;     /* open VFS handles, every process's together (version 2) */
+	uint64_t reserved[1];
 };
 _Static_assert(sizeof(struct rumpk_stats) == 200, "stats is 200 bytes");
 _Static_assert(offsetof(struct rumpk_stats, version) == 0, "stats.version");
@@ -203,7 +205,9 @@ _Static_assert(offsetof(struct rumpk_stats, gov_rate) == 144, "stats.gov_rate");
 _Static_assert(offsetof(struct rumpk_stats, console_in) == 152, "stats.console_in");
 _Static_assert(offsetof(struct rumpk_stats, console_dropped) == 160, "stats.console_dropped");
 _Static_assert(offsetof(struct rumpk_stats, console_out) == 168, "stats.console_out");
-_Static_assert(offsetof(struct rumpk_stats, reserved) == 176, "stats.reserved");
+_Static_assert(offsetof(struct rumpk_stats, spaces_live) == 176, "stats.spaces_live");
+_Static_assert(offsetof(struct rumpk_stats, handles_open) == 184, "stats.handles_open");
+_Static_assert(offsetof(struct rumpk_stats, reserved) == 192, "stats.reserved");
 
 /*
  * Why a process stopped: the cause of a CPU fault in user code (the HAL maps its machine's
