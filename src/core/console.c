@@ -61,7 +61,10 @@ void core_console_rx(void)
 	char got[64];
 	size_t n = 0;
 
-	for (;;) {
+	ensure_ready();
+	/* Flow control: take only what the ring can hold; the rest stays with the HAL (in the
+	 * sim's stdin pipe, say) until a reader has made room and polls again. */
+	while (C.in - C.out + n < CONSOLE_IN_BYTES) {
 		int c = hal_console_getc();
 		if (c < 0) {
 			if (n)
@@ -79,6 +82,8 @@ void core_console_rx(void)
 			n = 0;
 		}
 	}
+	if (n)
+		console_input(got, n);
 }
 
 int64_t console_read(char *buf, size_t max)
