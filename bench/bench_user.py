@@ -102,7 +102,7 @@ def part_calls(a):
         print("user: note: the kernel never reported War mode (RUMPK_STATS_WAR), even after the "
               "batched warm-up: every figure above is Peace, a doorbell per call or per batch", flush=True)
     for key, name, goal in [("spawn_first", "exec first (spawn+run+exit+wait of /bin/true, the boot's first) / Linux posix_spawn+waitpid (the process's first)", 0.6),
-                            ("spawn", "exec repeated (no image cache: the same work again) / Linux posix_spawn+waitpid repeated", 0.1)]:
+                            ("spawn", "exec repeated (image cache: the signature check skipped) / Linux posix_spawn+waitpid repeated", 0.1)]:
         rk = [per_op(r, key) / 1000 for r, _ in pairs]
         lx = [per_op(l, key) / 1000 for _, l in pairs]
         line("user: " + name, [x / y for x, y in zip(rk, lx)], "rumpk", rk, "linux", lx, "us/op", goal)

@@ -14,7 +14,7 @@
  *   sysbench: spawn n=S ns=T                S more spawn + wait of /bin/true
  *
  * T is the total for the line; war=1 when the kernel's statistics said War mode at the
- * end of the timed loop. The kernel keeps no image cache: every spawn reads, verifies
+ * end of the timed loop. The kernel remembers accepted images (exec_check_cached): a repeated spawn reads and hashes the file but skips the signature check; every spawn still
  * and loads /bin/true again, so "spawn" repeats the work of "spawn_first" (it differs
  * only by what caches and allocators warmed). Every getpid answer is checked. No floating
  * point (rv64imac has no runtime for it). Defaults: -n 100000 -b 16 -s 200.
@@ -166,7 +166,7 @@ int main(int argc, char **argv, char **envp)
 	printf("sysbench: getpid_batch b=%llu n=%llu ns=%lld war=%d\n", (unsigned long long)b,
 	       (unsigned long long)n, (long long)(t1 - t0), war());
 
-	/* repeated spawns: the same work again (no image cache) */
+	/* repeated spawns: the image cache skips the signature check */
 	t0 = nexus_time_ns();
 	for (uint64_t i = 0; i < s; i++)
 		if ((st = spawn_true()) != 0)
