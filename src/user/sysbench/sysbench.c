@@ -14,9 +14,9 @@
  *   sysbench: spawn n=S ns=T                S more spawn + wait of /bin/true
  *
  * T is the total for the line; war=1 when the kernel's statistics said War mode at the
- * end of the timed loop. The kernel remembers accepted images (exec_check_cached): a repeated spawn reads and hashes the file but skips the signature check; every spawn still
- * and loads /bin/true again, so "spawn" repeats the work of "spawn_first" (it differs
- * only by what caches and allocators warmed). Every getpid answer is checked. No floating
+ * end of the timed loop. The kernel remembers accepted images (exec_check_cached): a
+ * repeated spawn reads and hashes /bin/true but skips its signature check, then validates
+ * and loads it again. Every getpid answer is checked. No floating
  * point (rv64imac has no runtime for it). Defaults: -n 100000 -b 16 -s 200.
  */
 #include <nexus.h>
