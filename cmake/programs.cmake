@@ -2,7 +2,7 @@
 # (src/user/libnexus: crt0 + the small libc) and libk's string functions (src/libk/string.c),
 # and nothing of the kernel's build: no sanitizer, no -fno-pie, no libc, whatever the preset.
 #
-#   rumpk_add_program(NAME SOURCE... [MACHINE x86_64|riscv64|aarch64])
+#   rumpk_add_program(NAME SOURCE... [MACHINE x86_64|riscv64|aarch64] [BIN])
 #
 # builds ${CMAKE_BINARY_DIR}/programs/NAME.elf for the preset's machine
 # (RUMPK_PROGRAM_MACHINE: x86_64 in the hosted presets, else RUMPK_HAL). With another
@@ -10,7 +10,10 @@
 # tests validate the cross images too). The target is program-NAME (program-NAME-<MACHINE>
 # for another machine), in ALL; its properties RUMPK_ELF and RUMPK_MACHINE give the output
 # and the machine, and the global property RUMPK_PROGRAM_TARGETS lists every such target.
-# The ELF is unsigned: signing and packing it into the initrd are the caller's business.
+# The ELF is unsigned. With BIN (for the preset's machine), the program also goes into the
+# initrd: its copy without debug information (llvm-objcopy --strip-debug: the kernel
+# hashes every byte at boot and at every exec; gdb reads NAME.elf) is signed with the
+# build's key into ${RUMPK_SIGNED_DIR}/NAME (target signed-NAME) and packed as /bin/NAME.
 #
 # Why custom commands and not add_executable: every target of a preset is compiled with
 # that preset's flags (the toolchain file's -fno-pie, hosted-asan's -fsanitize=...), and a
@@ -66,8 +69,11 @@ set(RUMPK_LIBNEXUS_LIBC_SOURCES
 
 set_property(GLOBAL PROPERTY RUMPK_PROGRAM_TARGETS "")
 
+set(RUMPK_SIGNED_DIR ${CMAKE_BINARY_DIR}/programs/signed)
+find_program(RUMPK_LLVM_OBJCOPY NAMES llvm-objcopy llvm-objcopy-14 REQUIRED)
+
 function(rumpk_add_program name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "MACHINE" "")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "BIN" "MACHINE" "")
   set(sources ${arg_UNPARSED_ARGUMENTS})
   if(NOT sources)
     message(FATAL_ERROR "rumpk_add_program(${name}): no sources")
@@ -141,4 +147,19 @@ function(rumpk_add_program name)
   add_custom_target(${target} ALL DEPENDS ${out})
   set_target_properties(${target} PROPERTIES RUMPK_ELF ${out} RUMPK_MACHINE ${machine})
   set_property(GLOBAL APPEND PROPERTY RUMPK_PROGRAM_TARGETS ${target})
+  if(arg_BIN)
+    if(NOT machine STREQUAL RUMPK_PROGRAM_MACHINE)
+      message(FATAL_ERROR "rumpk_add_program(${name}): BIN is for the preset's machine only")
+    endif()
+    set(stripped ${CMAKE_BINARY_DIR}/programs/stripped/${name}.elf)
+    add_custom_command(OUTPUT ${stripped}
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/programs/stripped
+      COMMAND ${RUMPK_LLVM_OBJCOPY} --strip-debug ${out} ${stripped}
+      DEPENDS ${out} ${target}
+      COMMENT "Program ${name} without debug information -> ${stripped}" VERBATIM)
+    rumpk_sign(${stripped} ${RUMPK_SIGNED_DIR}/${name})
+    add_custom_target(signed-${name} DEPENDS ${RUMPK_SIGNED_DIR}/${name})
+    add_dependencies(signed-${name} ${target})
+    rumpk_initrd_add(bin/${name} ${RUMPK_SIGNED_DIR}/${name} DEPENDS signed-${name})
+  endif()
 endfunction()
