@@ -116,6 +116,21 @@ int fake_run_core(const struct rumpk_boot_info *bi)
 	return fake.halt_code;
 }
 
+const char *fake_must_panic(void (*fn)(void))
+{
+	jmp_buf jb;
+	fake.console_len = 0;
+	fake.console[0] = '\0';
+	fake.halt_jmp = &jb;
+	if (setjmp(jb) == 0) {
+		fn();
+		ck_abort_msg("expected a panic");
+	}
+	fake.halt_jmp = NULL;
+	ck_assert_int_eq(fake.halt_code, 255);
+	return fake.console;
+}
+
 const char *hal_name(void)
 {
 	return "fake";

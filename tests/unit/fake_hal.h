@@ -88,6 +88,10 @@ void fake_host_perms(uint64_t va, char out[5]);
 /* Runs core_main(bi) until hal_halt(); returns the exit code. */
 int fake_run_core(const struct rumpk_boot_info *bi);
 
+/* fake_must_panic — runs fn, which must end in kpanic (halt code 255) rather than return;
+ * returns what the console shows (cleared first). */
+const char *fake_must_panic(void (*fn)(void));
+
 /* unit_main — runs one Check suite built by make_suite; the exit status for ctest. */
 #include <check.h>
 int unit_main(Suite *suite);

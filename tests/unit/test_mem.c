@@ -179,22 +179,6 @@ START_TEST(small_objects)
 }
 END_TEST
 
-/* Runs fn, which must kpanic; returns what the console shows. */
-static const char *must_panic(void (*fn)(void))
-{
-	jmp_buf jb;
-	fake.console_len = 0;
-	fake.console[0] = '\0';
-	fake.halt_jmp = &jb;
-	if (setjmp(jb) == 0) {
-		fn();
-		ck_abort_msg("expected a panic");
-	}
-	fake.halt_jmp = NULL;
-	ck_assert_int_eq(fake.halt_code, 255);
-	return fake.console;
-}
-
 static void double_free(void)
 {
 	void *p = kmem_alloc(32);
@@ -228,11 +212,11 @@ static void page_double_free(void)
 
 START_TEST(misuse_panics_with_a_reason)
 {
-	ck_assert_ptr_nonnull(strstr(must_panic(double_free), "freed twice"));
-	ck_assert_ptr_nonnull(strstr(must_panic(wrong_order), "has order 2, freed as order 1"));
-	ck_assert_ptr_nonnull(strstr(must_panic(foreign_pointer), "was not allocated by kmem_alloc"));
-	ck_assert_ptr_nonnull(strstr(must_panic(interior_pointer), "is not the start of an object"));
-	ck_assert_ptr_nonnull(strstr(must_panic(page_double_free), "is not an allocated block"));
+	ck_assert_ptr_nonnull(strstr(fake_must_panic(double_free), "freed twice"));
+	ck_assert_ptr_nonnull(strstr(fake_must_panic(wrong_order), "has order 2, freed as order 1"));
+	ck_assert_ptr_nonnull(strstr(fake_must_panic(foreign_pointer), "was not allocated by kmem_alloc"));
+	ck_assert_ptr_nonnull(strstr(fake_must_panic(interior_pointer), "is not the start of an object"));
+	ck_assert_ptr_nonnull(strstr(fake_must_panic(page_double_free), "is not an allocated block"));
 }
 END_TEST
 

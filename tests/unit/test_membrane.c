@@ -26,26 +26,6 @@ static size_t nwritten;
 static uint32_t bells, execs, drained_max;
 static int exited = -1;
 
-/* nexus.c's (not compiled here: it has the program's start-up) */
-void (*nexus_exit_hook)(void);
-uint64_t nexus_getauxval(uint64_t type)
-{
-	(void)type;
-	return 0;
-}
-
-/* crt0.S's, per machine: never reached here (the test always hands a doorbell, and the
- * test's EXIT is answered); reaching one fails the test. */
-void nexus_trap_doorbell(void)
-{
-	ck_abort_msg("the trap doorbell was used");
-}
-
-void nexus_trap_exit(int status)
-{
-	ck_abort_msg("the exit trap was taken (status %d)", status);
-}
-
 static int64_t mechanism(void *ctx, const struct sys_call *c, uint32_t *a2)
 {
 	(void)ctx;

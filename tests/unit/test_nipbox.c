@@ -30,22 +30,6 @@ int nipbox_main(int argc, char **argv, char **envp);
 
 #define PROV 0x0badc0ffee0ddf00ull
 
-/* nexus.c's (not compiled here: it has the program's start-up) */
-void (*nexus_exit_hook)(void);
-uint64_t nexus_getauxval(uint64_t type)
-{
-	(void)type;
-	return 0;
-}
-void nexus_trap_doorbell(void)
-{
-	ck_abort_msg("the trap doorbell was used");
-}
-void nexus_trap_exit(int status)
-{
-	ck_abort_msg("the exit trap was taken (status %d)", status);
-}
-
 /* ---- the transcript: WRITE packets and glibc's stdout/stderr, in order -------------------- */
 
 static char *out;
