@@ -6,10 +6,14 @@
 #   ARCH: riscv64 | aarch64
 #   --initrd F: the initrd (default build/ARCH/initrd.tar, which every build makes);
 #   --no-initrd boots without one (the kernel's vfs stage then fails, saying so).
+#   --append ARGS: the kernel command line; given more than once, the parts are joined
+#   (the kernel takes the last of two equal keys).
 #
-# The serial console is this script's stdin/stdout (-serial stdio). Never -nographic: it
-# multiplexes the monitor onto the serial line, so a byte 0x01 then 'x' from a test would end
-# QEMU. QEMU's exit status is the kernel's halt code (sifive_test on riscv64, semihosting
+# The serial console is this script's stdin/stdout, through a stdio chardev with
+# signal=off: with plain -serial stdio QEMU ends itself (status 0) on Ctrl-C, while here the
+# byte 0x03 reaches the guest (the shell's Ctrl-C). Never -nographic: it multiplexes the
+# monitor onto the serial line, so a byte 0x01 then 'x' from a test would end QEMU.
+# QEMU's exit status is the kernel's halt code (sifive_test on riscv64, semihosting
 # SYS_EXIT on aarch64). --gdb waits for gdb on tcp::1234 (-s -S).
 set -euo pipefail
 
@@ -23,16 +27,17 @@ while [ $# -gt 0 ]; do
     --kernel) kernel=$2; shift 2 ;;
     --initrd) initrd=$2; shift 2 ;;
     --no-initrd) no_initrd=1; shift ;;
-    --append) append=$2; shift 2 ;;
+    --append) append="${append:+$append }$2"; shift 2 ;; # repeatable: joined by spaces
     --mem) mem=$2; shift 2 ;;
     --gdb) gdb=1; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "qemu.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 
-common=(-m "${mem}M" -smp 1 -display none -serial stdio -monitor none -nic none)
+common=(-m "${mem}M" -smp 1 -display none -chardev stdio,id=s0,signal=off -serial chardev:s0
+  -monitor none -nic none)
 case "$arch" in
   riscv64)
     # OpenSBI comes inside Debian's QEMU (-bios default); it enters the kernel in S-mode at

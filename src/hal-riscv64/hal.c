@@ -28,6 +28,9 @@
  * (VIRT_TEST, VIRT_UART0), create_fdt_uart() (clock-frequency 0x384000) and
  * include/hw/intc/riscv_aclint.h (RISCV_ACLINT_DEFAULT_TIMEBASE_FREQ). */
 #define VIRT_TEST_BASE 0x100000ul
+#define VIRT_PLIC_BASE 0x0c000000ul
+#define VIRT_UART0_IRQ 10u
+#define VIRT_PLIC_HART0_S_CONTEXT 1u
 #define VIRT_UART0_BASE 0x10000000ul
 #define VIRT_UART0_CLOCK 3686400u
 #define VIRT_TIMEBASE_HZ 10000000ull
@@ -130,13 +133,6 @@ void hal_ctx_init(struct hal_ctx *ctx, void *stack_base, size_t stack_size,
 	ctx->sp = frame;
 }
 
-/* No per-page protection on this port yet (the kernel runs with satp off, Bare mode): the
- * core relies on its stack canary. */
-int hal_stack_guard(void *page, int on)
-{
-	return -RUMPK_ENOSYS;
-}
-
 /* ---- cpu ------------------------------------------------------------------------------- */
 
 hal_irq_state_t hal_irq_save(void)
@@ -197,11 +193,25 @@ static void __attribute__((noreturn)) dtb_broken(uint64_t dtb, const char *why)
 	core_halt(HALT_BOOT_FAILURE);
 }
 
+/* The PLIC context of hart 0's S-mode: the index of the first (phandle, cause) pair of the
+ * PLIC's interrupts-extended whose cause is 9, the S-mode external interrupt (the device
+ * tree binding sifive,plic-1.0.0; QEMU lists each hart's M then S context). */
+static uint32_t plic_s_context(const void *fdt, int node)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, "interrupts-extended", &len);
+
+	for (int i = 0; p && i + 1 < len / 4; i += 2)
+		if (fdt32_to_cpu(p[i + 1]) == IRQ_S_EXTERNAL)
+			return (uint32_t)(i / 2);
+	return VIRT_PLIC_HART0_S_CONTEXT;
+}
+
 void hal_riscv64_boot(uint64_t hartid, uint64_t dtb)
 {
 	void *fdt = (void *)(uintptr_t)dtb;
-	uint64_t uart_base, test_base;
-	uint32_t uart_clock;
+	uint64_t uart_base, test_base, plic_base;
+	uint32_t uart_clock, uart_irq = VIRT_UART0_IRQ, plic_ctx = VIRT_PLIC_HART0_S_CONTEXT;
 	int node, err;
 	struct sbiret probe;
 
@@ -218,10 +228,16 @@ void hal_riscv64_boot(uint64_t hartid, uint64_t dtb)
 	uart_base = fdt_boot_device_base(fdt, "ns16550a", VIRT_UART0_BASE, &node);
 	uart_clock = node >= 0 ? fdt_boot_prop_u32(fdt, node, "clock-frequency", 0)
 			       : VIRT_UART0_CLOCK;
+	if (node >= 0)
+		uart_irq = fdt_boot_prop_u32(fdt, node, "interrupts", 0);
 	if (uart_base != VIRT_UART0_BASE || uart_clock != VIRT_UART0_CLOCK)
 		hal_riscv64_uart_init(uart_base, uart_clock);
 	test_base = fdt_boot_device_base(fdt, "sifive,test0", VIRT_TEST_BASE, &node);
 	finisher = (volatile uint32_t *)(uintptr_t)test_base;
+	plic_base = fdt_boot_device_base(fdt, "riscv,plic0", VIRT_PLIC_BASE, &node);
+	if (node >= 0)
+		plic_ctx = plic_s_context(fdt, node);
+	hal_riscv64_plic_setup(plic_base, plic_ctx, uart_irq);
 
 	probe = sbi_call(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, SBI_EXT_TIME);
 	if (probe.error || probe.value == 0) {
@@ -242,6 +258,14 @@ void hal_riscv64_boot(uint64_t hartid, uint64_t dtb)
 		timer_hz = VIRT_TIMEBASE_HZ;
 	}
 	bootinfo.timer_hz = timer_hz;
+
+	/* paging: MMIO pages the HAL touches (plic.c's three), then the kernel map */
+	const uint64_t mmio[] = {
+		test_base, 4096, uart_base, 4096, plic_base, 4096,
+		plic_base + 0x2000 + 0x80 * plic_ctx, 4,
+		plic_base + 0x200000 + 0x1000 * plic_ctx, 8,
+	};
+	hal_riscv64_mmu_init(&bootinfo, mmio, sizeof(mmio) / sizeof(mmio[0]) / 2);
 
 	csr_clear(sstatus, SSTATUS_SIE);
 	core_main(&bootinfo);

@@ -32,11 +32,17 @@ struct hal_ctx {
 /* ---- HAL-internal ----------------------------------------------------------------------- */
 
 /* CSR bits, RISC-V Privileged Architecture v1.12, chapter 4 (supervisor level). */
-#define SSTATUS_SIE (1ul << 1)  /* supervisor interrupts enabled */
-#define SIE_STIE (1ul << 5)     /* supervisor timer interrupt enable */
+#define SSTATUS_SIE (1 << 1)  /* supervisor interrupts enabled */
+#define SSTATUS_SPIE (1 << 5) /* SIE before the trap; sret restores it */
+#define SSTATUS_SPP (1 << 8)  /* the trap came from S-mode (sret goes back there) */
+#define SSTATUS_SUM (1 << 18) /* S-mode may access U pages (user copies only) */
+#define SIE_STIE (1 << 5)     /* supervisor timer interrupt enable */
+#define SIE_SEIE (1 << 9)     /* supervisor external interrupt enable (the PLIC) */
 #define SCAUSE_INTERRUPT (1ul << 63)
 #define IRQ_S_TIMER 5           /* scause code of the supervisor timer interrupt */
+#define IRQ_S_EXTERNAL 9        /* scause code of the supervisor external interrupt */
 #define EXC_BREAKPOINT 3        /* scause code of ebreak */
+#define EXC_ECALL_U 8           /* scause code of ecall from U-mode */
 
 /* Trap frame: x0..x31 (x0's slot unused, x2 = sp before the trap), then four CSRs.
  * 36 doublewords = 288 bytes, a multiple of 16 so sp stays ABI-aligned. */
@@ -47,8 +53,20 @@ struct hal_ctx {
 #define TF_STVAL (35 * 8)
 #define TF_SIZE (36 * 8)
 
-/* Boot stack: core_main needs at least 16 KiB (hal.h); traps nest on it too for now. */
+/* Boot stack: core_main needs at least 16 KiB (hal.h). Trap stack: every trap taken in
+ * S-mode runs on it (entry.S), whatever stack the kernel was on. Both page multiples,
+ * each with an unmapped guard page below it (linker.ld, mmu.c). */
 #define BOOT_STACK_SIZE (16 * 1024)
+#define TRAP_STACK_SIZE (16 * 1024)
+
+/* struct hal_uframe (trap.c): a user thread's registers. pc in the slot of x0, x1..x31,
+ * then the trap's scause and stval and the space; 320 bytes, a multiple of 64 (hal.h). */
+#define UF_PC 0
+#define UF_X(n) ((n) * 8)
+#define UF_CAUSE (32 * 8)
+#define UF_TVAL (33 * 8)
+#define UF_AS (34 * 8)
+#define UF_SIZE (40 * 8)
 
 /* struct hal_ctx offset, and the frame switch.S keeps at ctx->sp (hal_ctx_init in hal.c
  * builds one for a new context): ra, then s0..s11; 13 doublewords padded to 112 bytes so
@@ -93,6 +111,21 @@ void hal_riscv64_trap_install(void);     /* trap.c: points stvec at the vector *
 void hal_riscv64_sbi_set_timer(uint64_t ticks); /* hal.c */
 void hal_riscv64_uart_init(uintptr_t base, uint32_t clock_hz); /* uart.c */
 void hal_riscv64_ctx_start(void); /* switch.S: a new context's first "return address" */
+struct rumpk_boot_info;
+struct hal_as;
+struct hal_uframe;
+/* mmu.c: the kernel map from the boot info and MMIO (base, size) pairs; paging on */
+void hal_riscv64_mmu_init(struct rumpk_boot_info *bi, const uint64_t *mmio, unsigned nmmio);
+int hal_riscv64_user_page(struct hal_as *as, uint64_t va, unsigned need, uint64_t *pa);
+int hal_riscv64_user_mapped(struct hal_as *as, uint64_t va);
+void hal_riscv64_user_resume(struct hal_uframe *f) __attribute__((noreturn)); /* entry.S */
+void hal_riscv64_user_trap(struct hal_uframe *f) __attribute__((noreturn));   /* trap.c */
+/* plic.c: the PLIC and the UART's receive interrupt */
+void hal_riscv64_plic_setup(uint64_t base, uint32_t context, uint32_t uart_irq);
+int hal_riscv64_plic_init(void);
+void hal_riscv64_external_irq(void);
+void hal_riscv64_uart_rx_irq(int on);  /* uart.c: the receive interrupt wanted (1) or not */
+void hal_riscv64_uart_rx_done(void);   /* uart.c: after core_console_rx: mask if not drained */
 #endif
 
 #endif /* RUMPK_HAL_ARCH_H */
