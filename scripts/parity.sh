@@ -7,7 +7,8 @@
 # stage with a reason; such a line may differ only after "ok:" (it must still pass). A
 # listed difference that no longer occurs fails too, so the file shrinks as the HALs agree.
 #
-# Inputs: build/<preset>/boot/default.log, written by tests/boot/boot.sh.
+# Inputs: build/<preset>/boot/default.log, written by tests/boot/boot.sh, and the steps of
+# the shell session (below).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -80,6 +81,66 @@ notes=()
   fi
 } >"$out"
 
+# ---- sessions: every step of tests/boot/sessions/basic.session, per HAL ----------------
+# Inputs: build/<preset>/boot/session-basic.steps (session.py --steps): one line per step,
+# "LINENO<TAB>RESULT<TAB>SPECIFIC<TAB>SENT". A HAL without the file must be listed in
+# parity-known.txt as "HAL session REASON" (no user mode there yet); a listed HAL that has
+# it is a stale row.
+srows=()
+declare -A sres sspec
+for h in "${hals[@]}"; do
+  f="build/$h/boot/session-basic.steps"
+  if [ ! -f "$f" ]; then
+    [ -n "${known["$h session"]:-}" ] || err "no session steps for $h ($f): did boot.session-basic run?"
+    continue
+  fi
+  [ -z "${known["$h session"]:-}" ] || { used["$h session"]=1; err "$known_file lists '$h session', but $h ran the session: delete the row"; }
+  while IFS=$'\t' read -r n res spec sent; do
+    [ "$h" = "$ref" ] && srows+=("$n"$'\t'"$sent")
+    sres["$h $n"]=$res
+    sspec["$h $n"]=$spec
+  done <"$f"
+done
+[ -z "${known["$ref session"]:-}" ] || err "the reference HAL $ref must run the session"
+{
+  echo
+  echo "## The shell session on every HAL"
+  echo
+  echo "Every step of \`tests/boot/sessions/basic.session\` (boot.session-basic; the same file on"
+  echo "every HAL), from \`build/<preset>/boot/session-basic.steps\`. ✓: the step's output matched"
+  echo "the same expected lines as on the sim; ✓ @hosted / ✓ @bare: it matched the lines marked"
+  echo "so in the file (what legitimately differs, e.g. the sim cannot isolate the kernel);"
+  echo "✗: it failed; ·: not reached; —: the HAL does not run the session (reason below)."
+  echo
+  printf '| line | step |'; for h in "${hals[@]}"; do printf ' %s |' "$h"; done; echo
+  printf '|---|---|'; for h in "${hals[@]}"; do printf -- '---|'; done; echo
+  for r in "${srows[@]}"; do
+    n=${r%%$'\t'*}
+    sent=${r#*$'\t'}
+    sent=${sent//|/\\|}
+    printf '| %s | `%s` |' "$n" "$sent"
+    for h in "${hals[@]}"; do
+      if [ -n "${known["$h session"]:-}" ]; then printf ' — |'; continue; fi
+      case "${sres["$h $n"]:-}" in
+        pass) if [ "${sspec["$h $n"]}" = 1 ]; then
+                [[ $h == hosted* ]] && printf ' ✓ @hosted |' || printf ' ✓ @bare |'
+              else printf ' ✓ |'; fi ;;
+        fail) printf ' ✗ |'; err "$h failed session step at line $n ($sent)" ;;
+        "") printf ' · |'; err "$h has no result for session step at line $n ($sent)" ;;
+        *) printf ' · |'; err "$h did not reach session step at line $n ($sent)" ;;
+      esac
+    done
+    echo
+  done
+  for h in "${hals[@]}"; do
+    if [ -n "${known["$h session"]:-}" ]; then
+      used["$h session"]=1
+      echo
+      echo "- $h does not run the session: ${known["$h session"]}."
+    fi
+  done
+} >>"$out"
+
 for h in "${hals[@]}"; do
   [ -n "${lines[$h]:-}" ] || continue
   mapfile -t mine <<<"${lines[$h]}"
@@ -88,5 +149,5 @@ done
 for k in "${!known[@]}"; do
   [ -n "${used[$k]:-}" ] || err "$known_file lists '$k', but that line no longer differs: delete the row"
 done
-[ $status -eq 0 ] && echo "parity: ${#hals[@]} HALs agree on ${#rows[@]} lines (${#notes[@]} known differences); wrote $out"
+[ $status -eq 0 ] && echo "parity: ${#hals[@]} HALs agree on ${#rows[@]} lines (${#notes[@]} known differences) and ${#srows[@]} session steps; wrote $out"
 exit $status

@@ -228,6 +228,8 @@ static int build_stack(struct loader_image *li, const struct loader_args *a, uin
 		{ RUMPK_AT_BASE, li->base },
 		{ RUMPK_AT_ENTRY, li->entry },
 		{ RUMPK_AT_RANDOM, li->random },
+		{ RUMPK_AT_USER_LO, li->user_lo },
+		{ RUMPK_AT_USER_HI, li->user_hi },
 		{ RUMPK_AT_NULL, 0 },
 	};
 	for (unsigned i = 0; i < LOADER_AUXV_COUNT - 1; i++) {

@@ -44,7 +44,7 @@ struct loader_image {
 
 /* auxv entries the loader writes itself, AT_NULL included (the order is in loader.c);
  * a caller may add up to LOADER_AUXV_EXTRA_MAX more (loader_args.extra) */
-#define LOADER_AUXV_COUNT 8
+#define LOADER_AUXV_COUNT 10
 #define LOADER_AUXV_EXTRA_MAX 4
 
 /*

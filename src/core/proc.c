@@ -47,11 +47,14 @@ struct proc {
 	uint64_t prov;               /* the packet id: the low 64 bits of prov128 */
 	uint8_t prov128[PROV_ID_BYTES];
 	struct hal_as *as;
-	uint64_t user_lo, base;      /* base: the image's load bias (image-relative pcs) */
+	uint64_t user_lo, user_hi;   /* its user range, as its space reported it */
+	uint64_t base;               /* the image's load bias (image-relative pcs) */
+	uint64_t stack_lo, stack_hi; /* the initial stack */
 	uint64_t image_end;          /* base + the image's highest link address */
 	uint64_t heap_lo, heap_end;
 	void *ring;                  /* the ring page, the kernel's address */
 	struct sys_rings rings;
+	struct ring_watch w_sq, w_cq; /* "pid N sq", "pid N cq" in the list of rings */
 	struct sys_counters n;
 	struct sysfile_table files;
 	struct uthread *thread;      /* NULL once ended */
@@ -110,7 +113,14 @@ int proc_fault_status(uint32_t cause)
 
 /* An address as the same words on every HAL: small ones as they are (0 is 0 everywhere),
  * the image's as NAME+0xOFFSET, any other one only by what it is (host and bare-metal
- * layouts differ, and a message must not). */
+ * layouts differ, and a message must not). Outside the process's user range is the
+ * kernel's: on bare metal such an access faults, on the sim it is not isolated
+ * (docs/security.md). */
+static int in_user_range(const struct proc *p, uint64_t addr)
+{
+	return addr >= p->user_lo && addr < p->user_hi;
+}
+
 static void where(const struct proc *p, uint64_t addr, char *out, size_t len)
 {
 	if (addr < 0x10000)
@@ -118,26 +128,31 @@ static void where(const struct proc *p, uint64_t addr, char *out, size_t len)
 	else if (addr >= p->base && addr < p->image_end)
 		ksnprintf(out, len, "%s+%#llx", p->name, (unsigned long long)(addr - p->base));
 	else if (addr >= p->heap_lo && addr < p->heap_lo + PROC_HEAP_MAX)
-		ksnprintf(out, len, "an address in its heap");
+		ksnprintf(out, len, "heap address");
+	else if (addr >= p->stack_lo && addr < p->stack_hi)
+		ksnprintf(out, len, "stack address");
+	else if (!in_user_range(p, addr))
+		ksnprintf(out, len, "kernel address");
 	else
-		ksnprintf(out, len, "an address outside its image");
+		ksnprintf(out, len, "address outside its image");
 }
 
 /* Words for a fault; whether the address could be read tells a write to a read-only page
- * from a write to nothing at all. */
+ * from a write to nothing at all. A kernel address is the kernel's, not "unmapped". */
 static void describe_fault(struct proc *p, uint32_t cause, uint64_t addr, char *out, size_t len)
 {
 	uint8_t b;
 	char at[64];
 	int readable = p->as && hal_copy_from_user(p->as, &b, addr, 1) == 0;
+	const char *unmapped = addr >= 0x10000 && !in_user_range(p, addr) ? "" : "unmapped ";
 
 	where(p, addr, at, sizeof(at));
 	switch (cause) {
 	case RUMPK_FAULT_READ:
-		ksnprintf(out, len, "read of unmapped %s", at);
+		ksnprintf(out, len, "read of %s%s", unmapped, at);
 		break;
 	case RUMPK_FAULT_WRITE:
-		ksnprintf(out, len, "write to %s %s", readable ? "read-only page," : "unmapped", at);
+		ksnprintf(out, len, "write to %s%s", readable ? "read-only page, " : unmapped, at);
 		break;
 	case RUMPK_FAULT_EXEC:
 		ksnprintf(out, len, "jump to non-executable %s", at);
@@ -193,6 +208,8 @@ static void op_exited(void *owner)
 	if (p->counted_kill)
 		st.killed++;
 	sysfile_close_all(&p->files);
+	ring_watch_del(&p->w_sq);
+	ring_watch_del(&p->w_cq);
 	loader_space_destroy(p->as); /* the ring page's mapping goes with it; the page stays ours */
 	p->as = 0;
 	page_free(p->ring, 0);
@@ -314,7 +331,7 @@ static int64_t sys_ps(struct proc *p, uint32_t max, uint64_t buf)
 			continue;
 		fill_info(&procs[i], &info);
 		if (hal_copy_to_user(p->as, buf + (uint64_t)n * sizeof(info), &info, sizeof(info)))
-			return n ? n : -RUMPK_EFAULT;
+			return n ? (int64_t)n : -RUMPK_EFAULT; /* not uint32_t's -5 */
 		n++;
 	}
 	return n;
@@ -488,7 +505,9 @@ static void drain(struct proc *p)
 	uint64_t packets = p->n.packets, refused = refused_sum(&p->n);
 	enum gov_mode before = gov.mode;
 
+	ring_watch_note(&p->w_sq);
 	sys_drain(&p->rings, p->prov, RUMPK_SQ_SLOTS, proc_syscall, p, &p->n);
+	ring_watch_note(&p->w_cq);
 	st.packets += p->n.packets - packets;
 	st.refused += refused_sum(&p->n) - refused;
 	if (governor_packets(&gov, hal_time_ns(), p->n.packets - packets) != before)
@@ -602,6 +621,9 @@ int proc_spawn(struct proc *parent, const char *path, const char *const *argv, u
 	kmemcpy(p->prov128, id128, sizeof(id128));
 	p->as = li.as;
 	p->user_lo = li.user_lo;
+	p->user_hi = li.user_hi;
+	p->stack_lo = li.stack_lo;
+	p->stack_hi = li.stack_hi;
 	p->base = li.base;
 	p->image_end = li.base + li.elf.hi;
 	p->heap_lo = p->heap_end = li.user_lo + USER_HEAP_OFFSET;
@@ -615,6 +637,11 @@ int proc_spawn(struct proc *parent, const char *path, const char *const *argv, u
 		if (*c == '/')
 			slash = c + 1;
 	ksnprintf(p->name, sizeof(p->name), "%s", slash);
+	char wname[RING_WATCH_NAME_MAX];
+	ksnprintf(wname, sizeof(wname), "pid %u sq", pid);
+	ring_watch_add(&p->w_sq, wname, RING_WATCH_PACKETS, RUMPK_SQ_SLOTS, &sq->tail, &sq->head);
+	ksnprintf(wname, sizeof(wname), "pid %u cq", pid);
+	ring_watch_add(&p->w_cq, wname, RING_WATCH_PACKETS, RUMPK_CQ_SLOTS, &cq->tail, &cq->head);
 	p->slot_state = P_LIVE;
 	st.live++;
 	st.spawned++;
@@ -624,6 +651,8 @@ int proc_spawn(struct proc *parent, const char *path, const char *const *argv, u
 		st.live--;
 		st.spawned--;
 		p->slot_state = P_FREE;
+		ring_watch_del(&p->w_sq);
+		ring_watch_del(&p->w_cq);
 		loader_space_destroy(li.as);
 		page_free(ring, 0);
 		kmemset(p, 0, sizeof(*p));

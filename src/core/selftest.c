@@ -23,6 +23,7 @@
 struct selftest {
 	const char *name;
 	int (*run)(char *detail, size_t len);
+	int fatal; /* ends the kernel when it passes: runs only when named, never by "all" */
 };
 
 /* timer: a long run of ticks at a 1 ms period; none may be early, and the total elapsed
@@ -180,11 +181,59 @@ static int selftest_idle(char *detail, size_t len)
 	return 0;
 }
 
+/*
+ * overflow: a kernel fiber recurses without end. Its stack's lowest page is a guard page,
+ * so the first store into it traps and the kernel ends by name (core_kernel_fault finds
+ * the fiber: "fiber N (overflow): kernel stack overflow ..."), exit 255: passing means
+ * dying, so this test is fatal (never part of selftest=all). It returns only when it
+ * failed: no guard page on this HAL (the canary alone could not stop the overflow before
+ * it wrote over whatever lies below the stack, so it does not start), or the fiber came
+ * back.
+ */
+static volatile int overflow_stop;
+
+static int overflow_recurse(int depth)
+{
+	volatile char frame[256];
+	frame[depth & 255] = (char)depth;
+	if (overflow_stop)
+		return 0;
+	return overflow_recurse(depth + 1) + frame[depth & 255];
+}
+
+static void overflow_fiber(void *arg)
+{
+	*(volatile int *)arg = overflow_recurse(0) + 1;
+}
+
+static int selftest_overflow(char *detail, size_t len)
+{
+	static volatile int returned;
+	int err;
+	struct fiber *f = fiber_spawn("overflow", overflow_fiber, (void *)&returned,
+				      sched_current()->prio, &err);
+	if (!f) {
+		ksnprintf(detail, len, "cannot start its fiber");
+		return err;
+	}
+	if (!f->guarded) {
+		overflow_stop = 1; /* it returns at once */
+		fiber_yield();
+		ksnprintf(detail, len, "no guard pages on this HAL (hal_stack_guard)");
+		return -RUMPK_ENOSYS;
+	}
+	for (int i = 0; i < 100 && !returned; i++)
+		sched_sleep_until(hal_time_ns() + 10000000);
+	ksnprintf(detail, len, "the fiber %s", returned ? "came back" : "is still running");
+	return -RUMPK_EFAULT;
+}
+
 static const struct selftest tests[] = {
-	{ "timer", selftest_timer },
-	{ "sched", selftest_sched },
-	{ "idle", selftest_idle },
-	{ "crypto", sign_selftest }, /* sign.c: the Wycheproof Ed25519 vectors */
+	{ "timer", selftest_timer, 0 },
+	{ "sched", selftest_sched, 0 },
+	{ "idle", selftest_idle, 0 },
+	{ "crypto", sign_selftest, 0 }, /* sign.c: the Wycheproof Ed25519 vectors */
+	{ "overflow", selftest_overflow, 1 },
 };
 
 int selftest_count(void)
@@ -195,6 +244,25 @@ int selftest_count(void)
 const char *selftest_name(int i)
 {
 	return i >= 0 && i < selftest_count() ? tests[i].name : 0;
+}
+
+int selftest_fatal(int i)
+{
+	return i >= 0 && i < selftest_count() && tests[i].fatal;
+}
+
+/* Named in the list itself (not through "all"). */
+static int named(const char *cmdline, const char *name)
+{
+	char val[CMDLINE_VALUE_MAX], item[CMDLINE_VALUE_MAX];
+	const char *pos = val;
+
+	if (cmdline_get(cmdline, "selftest", val, sizeof(val)) < 0)
+		return 0;
+	while (cmdline_list_next(&pos, item, sizeof(item)) >= 0)
+		if (kstreq(item, name))
+			return 1;
+	return 0;
 }
 
 int selftest_check_names(const char *cmdline)
@@ -235,6 +303,8 @@ int selftest_run(const char *cmdline)
 
 	for (size_t i = 0; i < ARRAY_SIZE(tests); i++) {
 		if (!cmdline_has_item(cmdline, "selftest", tests[i].name))
+			continue;
+		if (tests[i].fatal && !named(cmdline, tests[i].name))
 			continue;
 		detail[0] = '\0';
 		err = tests[i].run(detail, sizeof(detail));

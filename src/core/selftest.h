@@ -24,5 +24,8 @@ int selftest_run(const char *cmdline);
 /* The registry, for tests and help texts: count, and the name of test i (NULL if out of range). */
 int selftest_count(void);
 const char *selftest_name(int i);
+/* selftest_fatal — 1 if self-test i ends the kernel when it passes (overflow): it runs only
+ * when named, never through selftest=all. */
+int selftest_fatal(int i);
 
 #endif

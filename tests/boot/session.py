@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """session.py — runs a scripted shell session against a booting rumpk and checks it.
 
-    session.py [--hal hosted|bare] [--timeout S] [--log FILE] SESSION -- COMMAND...
+    session.py [--hal hosted|bare] [--timeout S] [--log FILE] [--steps FILE] SESSION -- COMMAND...
 
 COMMAND is the machine: `rumpk-sim --initrd ...` or `scripts/qemu.sh ARCH ...`. Its stdin
 is a pipe the runner writes; stdout and stderr are read together (CR dropped, so QEMU's
@@ -45,6 +45,11 @@ THE SESSION FORMAT (tests/boot/sessions/*.session), one directive per line:
 
 A step that does not see its prompt in time, output that does not match, or a machine that
 stops early fails with the session line, what was expected, and the transcript so far.
+
+--steps FILE writes one line per `>` step and leak-gate directive, pass or fail:
+LINENO<TAB>RESULT (pass, fail, not-reached)<TAB>SPECIFIC (1 when an @hosted:/@bare: line
+belongs to the step)<TAB>WHAT (the line sent, or the directive). scripts/parity.sh reads
+them into docs/parity.md.
 """
 import argparse
 import os
@@ -122,6 +127,8 @@ class Step:
         self.lineno, self.kind, self.arg = lineno, kind, arg
         self.expect = []   # expected output lines
         self.inject = []   # (delay seconds, bytes text) for >> lines
+        self.specific = 0  # an @hosted:/@bare: line belongs to it
+        self.result = "not-reached"
 
 
 def parse(path, hal):
@@ -131,6 +138,7 @@ def parse(path, hal):
             line = raw.rstrip("\n")
             m = re.match(r"@(hosted|bare):\s?(.*)\Z", line)
             if m:
+                steps[-1].specific = 1
                 if m.group(1) != hal:
                     continue
                 line = m.group(2)
@@ -314,6 +322,7 @@ def run(args, steps):
                 if not alive and any(s.kind == "send" for s in steps[i + 1:]):
                     raise Fail("the machine stopped before the next command")
                 match(step, out, names, args.hal)
+            step.result = "pass"
         step = None
         m.p.stdin.close()
         try:
@@ -332,6 +341,8 @@ def run(args, steps):
             tail = "[... %d bytes ...]\n" % (len(tail) - 20000) + tail[-20000:]
         sys.stderr.write("session.py: %s: %s\n---- transcript so far (%.1f s) ----\n%s\n" %
                          (where, what, time.monotonic() - m.start, tail))
+        if step:
+            step.result = "fail"
         m.p.kill()
         m.p.wait()
         return 1
@@ -339,6 +350,12 @@ def run(args, steps):
         if logf:
             logf.write(m.text())
             logf.close()
+        if args.steps:
+            with open(args.steps, "w", encoding="utf-8") as f:
+                for s in steps:
+                    if s.kind in ("send", "stats-before", "stats-after"):
+                        what = s.arg if s.kind == "send" else "! " + s.kind
+                        f.write("%d\t%s\t%d\t%s\n" % (s.lineno, s.result, s.specific, what))
     print("session.py: %s: %d steps ok, exit %d (%.1f s)" %
           (os.path.basename(args.session), sum(s.kind == "send" for s in steps), code,
            time.monotonic() - m.start))
@@ -350,6 +367,7 @@ def main():
     ap.add_argument("--hal", choices=("hosted", "bare"), default="hosted")
     ap.add_argument("--timeout", type=float, default=10.0)
     ap.add_argument("--log")
+    ap.add_argument("--steps")
     ap.add_argument("session")
     ap.add_argument("command", nargs="+")
     args = ap.parse_args()

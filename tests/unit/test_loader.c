@@ -238,8 +238,8 @@ START_TEST(extra_auxv_entries)
 	a.nextra = 3;
 	a.extra_rel = 0x2; /* the second one is an offset from user_lo */
 	ck_assert_int_eq(loader_load(prog, prog_size, &a, &li), 0);
-	uint64_t at = li.sp + 8 * (7 + 2 * (LOADER_AUXV_COUNT - 1)); /* after AT_RANDOM */
-	ck_assert_uint_eq(rd64(li.as, at - 16), RUMPK_AT_RANDOM);
+	uint64_t at = li.sp + 8 * (7 + 2 * (LOADER_AUXV_COUNT - 1)); /* after AT_USER_HI */
+	ck_assert_uint_eq(rd64(li.as, at - 16), RUMPK_AT_USER_HI);
 	for (unsigned i = 0; i < 3; i++) {
 		ck_assert_uint_eq(rd64(li.as, at + 16 * i), extra[i].type);
 		ck_assert_uint_eq(rd64(li.as, at + 16 * i + 8),
@@ -298,6 +298,8 @@ START_TEST(builds_the_initial_stack)
 		{ RUMPK_AT_BASE, li.base },
 		{ RUMPK_AT_ENTRY, li.base + e.entry },
 		{ RUMPK_AT_RANDOM, li.random },
+		{ RUMPK_AT_USER_LO, li.user_lo },
+		{ RUMPK_AT_USER_HI, li.user_hi },
 		{ RUMPK_AT_NULL, 0 },
 	};
 	for (unsigned i = 0; i < LOADER_AUXV_COUNT; i++) {

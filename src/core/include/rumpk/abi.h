@@ -414,6 +414,8 @@ _Static_assert(offsetof(struct rumpk_sig_trailer, signature) == 32, "sig.signatu
 #define RUMPK_AT_DOORBELL 0x7202 /* the doorbell: a `void (*)(void)` to call (hosted), or 0:
 				    the machine's trap instruction is the doorbell (ecall/svc) */
 #define RUMPK_AT_PROV 0x7203     /* the process's 64-bit provenance id (docs/abi.md) */
+#define RUMPK_AT_USER_LO 0x7204  /* the process's user range [lo, hi): every address it can */
+#define RUMPK_AT_USER_HI 0x7205  /* ever map lies inside; the kernel's never do */
 
 struct rumpk_auxv {
 	uint64_t type;  /* RUMPK_AT_* */
