@@ -100,6 +100,8 @@ hal_riscv64_trap_vector:
 	sd	t0, TF_SEPC(sp)
 	csrr	t0, sstatus
 	sd	t0, TF_SSTATUS(sp)
+	li	t1, SSTATUS_SUM		/* an interrupt inside a user copy: the handler gets */
+	csrc	sstatus, t1		/* no user access (sret restores the copy's SUM) */
 	csrr	t0, scause
 	sd	t0, TF_SCAUSE(sp)
 	csrr	t0, stval

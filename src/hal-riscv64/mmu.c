@@ -25,8 +25,9 @@
  *
  * satp always holds some space's root (the kernel's, or the last user space entered: the
  * kernel half is the same in all). No ASIDs: a satp write and any change to the current
- * space's tables are followed by sfence.vma of everything; QEMU 7.2 flushes its whole TLB
- * on a satp write anyway. A space being destroyed while current is switched away first.
+ * space's tables are followed by sfence.vma of everything (QEMU's TLB is not tagged by
+ * ASID: its sfence.vma flushes it whole anyway). A space being destroyed while current is
+ * switched away first.
  *
  * User copies check the whole range against the space's own tables (U, and R or W) before
  * copying a byte. For the space in satp they copy through the user addresses with
