@@ -8,11 +8,18 @@
  * Invariant on the way into C: sp is 16-byte aligned at the top of the boot stack, .bss is
  * zero, a0/a1 are untouched.
  *
- * hal_riscv64_trap_vector: stvec in direct mode (4-byte aligned, low bits 00). Every trap is
- * from S-mode for now, so it pushes a TF_SIZE frame on the current stack, saves all 31
- * GPRs and sepc/sstatus/scause/stval, and calls hal_riscv64_trap(frame). On return it
- * reloads sepc and sstatus from the frame (the C side may move sepc past an instruction),
- * restores every GPR and leaves with sret.
+ * hal_riscv64_trap_vector: stvec in direct mode (4-byte aligned, low bits 00). sscratch
+ * tells the two kinds of trap apart: 0 while the hart is in S-mode, the user thread's frame
+ * while it runs user code.
+ *   - From S-mode: a TF_SIZE frame on the trap stack (on top of it, or below the
+ *     interrupted sp when that is already on it), all 31 GPRs, the interrupted sp and
+ *     sepc/sstatus/scause/stval, SUM cleared for the handler; then hal_riscv64_trap(frame).
+ *     On return sepc and sstatus come back from the frame (the C side may move sepc past
+ *     an instruction), every GPR too, the interrupted sp last, and sret.
+ *   - From U-mode: every register into the frame (struct hal_uframe, hal_arch.h), sscratch
+ *     back to 0, then hal_riscv64_user_trap(frame) on the kernel stack below the frame; it
+ *     never returns here: the way back is hal_riscv64_user_resume.
+ * The trap stack has a guard page below it (linker.ld), like the boot stack.
  */
 #include "hal_arch.h"
 

@@ -32,7 +32,8 @@ static inline volatile uint32_t *reg(uint32_t off)
 	return (volatile uint32_t *)(uintptr_t)(plic + off);
 }
 
-/* The pages of [base, base + 0x200000 + 0x1000 * (ctx + 1)) this file touches, for mmu.c. */
+/* Where the PLIC is, the S-mode context of this hart and the UART's source number: hal.c
+ * reads them from the device tree before paging is on (and maps the pages used). */
 void hal_riscv64_plic_setup(uint64_t base, uint32_t context, uint32_t irq)
 {
 	plic = base;
