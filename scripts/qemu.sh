@@ -11,8 +11,9 @@
 #
 # The serial console is this script's stdin/stdout, through a stdio chardev with
 # signal=off: with plain -serial stdio QEMU ends itself (status 0) on Ctrl-C, while here the
-# byte 0x03 reaches the guest (the shell's Ctrl-C). Never -nographic: it multiplexes the
-# monitor onto the serial line, so a byte 0x01 then 'x' from a test would end QEMU.
+# byte 0x03 reaches the guest (the shell's Ctrl-C; boot.session-ctrlc-tty checks it).
+# Never -nographic: it multiplexes the monitor onto the serial line, so a byte 0x01 then
+# 'x' from a test would end QEMU.
 # QEMU's exit status is the kernel's halt code (sifive_test on riscv64, semihosting
 # SYS_EXIT on aarch64). --gdb waits for gdb on tcp::1234 (-s -S).
 set -euo pipefail

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """session.py — runs a scripted shell session against a booting rumpk and checks it.
 
-    session.py [--hal hosted|bare] [--timeout S] [--log FILE] [--steps FILE] SESSION -- COMMAND...
+    session.py [--hal hosted|bare] [--timeout S] [--log FILE] [--steps FILE] [--pty]
+               SESSION -- COMMAND...
 
 COMMAND is the machine: `rumpk-sim --initrd ...` or `scripts/qemu.sh ARCH ...`. Its stdin
 is a pipe the runner writes; stdout and stderr are read together (CR dropped, so QEMU's
@@ -46,17 +47,24 @@ THE SESSION FORMAT (tests/boot/sessions/*.session), one directive per line:
 A step that does not see its prompt in time, output that does not match, or a machine that
 stops early fails with the session line, what was expected, and the transcript so far.
 
+--pty runs COMMAND on a pseudo-terminal that is its controlling terminal, instead of
+pipes: what a person at `make run` has, so a Ctrl-C that the machine lets the terminal
+turn into SIGINT (QEMU with plain -serial stdio) ends it, and the session fails.
+
 --steps FILE writes one line per `>` step and leak-gate directive, pass or fail:
 LINENO<TAB>RESULT (pass, fail, not-reached)<TAB>SPECIFIC (1 when an @hosted:/@bare: line
 belongs to the step)<TAB>WHAT (the line sent, or the directive). scripts/parity.sh reads
 them into docs/parity.md.
 """
 import argparse
+import fcntl
 import os
+import pty
 import random
 import re
 import subprocess
 import sys
+import termios
 import threading
 import time
 
@@ -165,9 +173,20 @@ def parse(path, hal):
 
 
 class Machine:
-    def __init__(self, cmd, log):
-        self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT)
+    def __init__(self, cmd, log, use_pty=False):
+        self.master = None
+        if use_pty:
+            self.master, slave = pty.openpty()
+
+            def own_terminal():  # a session of its own, the pty its controlling terminal
+                os.setsid()
+                fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+            self.p = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave,
+                                      preexec_fn=own_terminal)
+            os.close(slave)
+        else:
+            self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT)
         self.buf = bytearray()
         self.cv = threading.Condition()
         self.eof = False
@@ -176,9 +195,12 @@ class Machine:
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
-        fd = self.p.stdout.fileno()
+        fd = self.master if self.master is not None else self.p.stdout.fileno()
         while True:
-            b = os.read(fd, 65536)
+            try:
+                b = os.read(fd, 65536)
+            except OSError:  # a pty whose other side has closed
+                b = b""
             with self.cv:
                 if not b:
                     self.eof = True
@@ -194,9 +216,13 @@ class Machine:
 
     def send(self, data):
         try:
+            if self.master is not None:
+                while data:  # a pty takes what its buffer holds
+                    data = data[os.write(self.master, data):]
+                return
             self.p.stdin.write(data)
             self.p.stdin.flush()
-        except BrokenPipeError:
+        except OSError:  # the machine has gone (a broken pipe, a closed pty)
             pass
 
     def wait_prompt(self, pos, timeout):
@@ -248,7 +274,7 @@ def stats_of(out):
 
 def run(args, steps):
     logf = open(args.log, "w") if args.log else None
-    m = Machine(args.command, logf)
+    m = Machine(args.command, logf, args.pty)
     names, before = {}, None
     timeout, want_exit = args.timeout, None
     pos = 0
@@ -324,7 +350,8 @@ def run(args, steps):
                 match(step, out, names, args.hal)
             step.result = "pass"
         step = None
-        m.p.stdin.close()
+        if m.master is None:
+            m.p.stdin.close()  # (a terminal stays open: the machine must stop by itself)
         try:
             code = m.p.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -368,6 +395,7 @@ def main():
     ap.add_argument("--timeout", type=float, default=10.0)
     ap.add_argument("--log")
     ap.add_argument("--steps")
+    ap.add_argument("--pty", action="store_true")
     ap.add_argument("session")
     ap.add_argument("command", nargs="+")
     args = ap.parse_args()
