@@ -166,6 +166,15 @@ static uint64_t ram_flags(uint64_t pa)
 	return PTE_R | PTE_W;
 }
 
+/* The kernel's identity map and the user range must not meet (root entry 1 is every
+ * space's own): a machine that puts RAM or a device there cannot boot this HAL. */
+static void __attribute__((noreturn)) outside_user_range(const char *what, uint64_t at)
+{
+	kprintf("hal: %s at %#llx lies in the user range [%#llx, %#llx): cannot boot\n", what,
+		(unsigned long long)at, USER_LO, USER_HI);
+	core_halt(255);
+}
+
 void hal_riscv64_mmu_init(struct rumpk_boot_info *info, const uint64_t *mmio, unsigned nmmio)
 {
 	uint64_t kend = (uint64_t)(uintptr_t)__kernel_end;
@@ -180,19 +189,19 @@ void hal_riscv64_mmu_init(struct rumpk_boot_info *info, const uint64_t *mmio, un
 	for (uint32_t i = 0; i < bi->nmem; i++) {
 		uint64_t lo = (bi->mem[i].base + PAGE - 1) & ~(PAGE - 1);
 		uint64_t hi = (bi->mem[i].base + bi->mem[i].size) & ~(PAGE - 1);
-		if (hi > lo && (lo < USER_HI && hi > USER_LO)) {
-			kprintf("hal: RAM at %#llx overlaps the user range [%#llx, %#llx): left out\n",
-				(unsigned long long)lo, USER_LO, USER_HI);
-			continue;
-		}
+		if (hi > lo && overlaps(lo, hi - lo, USER_LO, USER_HI - USER_LO))
+			outside_user_range("RAM", lo);
 		for (uint64_t a = lo; a < hi; a += PAGE) {
 			uint64_t f = ram_flags(a);
 			if (f)
 				*kernel_leaf(a) = pa_pte(a) | f | KERNEL_FLAGS;
 		}
 	}
-	for (unsigned i = 0; i < nmmio; i++)
+	for (unsigned i = 0; i < nmmio; i++) {
+		if (overlaps(mmio[2 * i], mmio[2 * i + 1], USER_LO, USER_HI - USER_LO))
+			outside_user_range("a device", mmio[2 * i]);
 		kernel_map(mmio[2 * i], mmio[2 * i + 1], PTE_R | PTE_W);
+	}
 	bi->kernel.size = boot_next - bi->kernel.base; /* the tables are the kernel's */
 
 	kernel_satp = satp_of(kspace);
