@@ -6,6 +6,8 @@
 #   ARCH: riscv64 | aarch64
 #   --initrd F: the initrd (default build/ARCH/initrd.tar, which every build makes);
 #   --no-initrd boots without one (the kernel's vfs stage then fails, saying so).
+#   --append ARGS: the kernel command line; given more than once, the parts are joined
+#   (the kernel takes the last of two equal keys).
 #
 # The serial console is this script's stdin/stdout (-serial stdio). Never -nographic: it
 # multiplexes the monitor onto the serial line, so a byte 0x01 then 'x' from a test would end
@@ -23,11 +25,11 @@ while [ $# -gt 0 ]; do
     --kernel) kernel=$2; shift 2 ;;
     --initrd) initrd=$2; shift 2 ;;
     --no-initrd) no_initrd=1; shift ;;
-    --append) append=$2; shift 2 ;;
+    --append) append="${append:+$append }$2"; shift 2 ;; # repeatable: joined by spaces
     --mem) mem=$2; shift 2 ;;
     --gdb) gdb=1; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "qemu.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
