@@ -170,6 +170,20 @@ void hal_aarch64_boot(uint64_t dtb)
 			(unsigned long long)end, RAM_WINDOW_BASE);
 		bootinfo.initrd.base = bootinfo.initrd.size = 0;
 	}
+	/* Only the RAM window is mapped (mmu.c): RAM beyond it is clipped off, saying so. */
+	for (uint32_t r = 0; r < bootinfo.nmem && r < RUMPK_BOOT_MAX_MEM; r++) {
+		struct rumpk_mem_range *m = &bootinfo.mem[r];
+		uint64_t lo = m->base, hi = m->base + m->size, wend = RAM_WINDOW_BASE + WINDOW_SIZE;
+		uint64_t clo = lo < RAM_WINDOW_BASE ? RAM_WINDOW_BASE : lo, chi = hi > wend ? wend : hi;
+		if (clo == lo && chi == hi)
+			continue;
+		kprintf("hal: RAM [%#llx, %#llx) reaches outside [%#llx, %#llx), the window the kernel "
+			"maps: only the part inside is used\n", (unsigned long long)lo,
+			(unsigned long long)hi, (unsigned long long)RAM_WINDOW_BASE,
+			(unsigned long long)wend);
+		m->base = clo;
+		m->size = chi > clo ? chi - clo : 0;
+	}
 	/* RAM in pages, the identity map gone; the kernel's page tables follow the image */
 	bootinfo.kernel.size += hal_aarch64_mmu_final(&bootinfo);
 	core_main(&bootinfo); /* all exceptions still masked since entry.S */
