@@ -72,7 +72,7 @@ primary_entry:
 	b.ne	bad_el
 
 at_el1:
-	msr	spsel, #1		/* run on SP_EL1; the SP_EL0 vectors stay unused */
+	msr	spsel, #1		/* EL1 runs on SP_EL1 (SP_EL0 is the user's stack) */
 	ldr	x1, =SCTLR_RES1		/* MMU, caches and alignment checks off, little-endian */
 	msr	sctlr_el1, x1
 	isb

@@ -1,8 +1,10 @@
 /*
  * hal.c (aarch64) — boot (device tree -> boot info -> core_main), time, cpu and halt.
  *
- * hal_aarch64_boot() runs once, from entry.S, with the MMU on and all exceptions masked.
- * It checks the flattened device tree QEMU passed in x0, finds the PL011 and the GIC in it,
+ * hal_aarch64_boot() runs once, from entry.S, in the high half with the boot page tables
+ * (mmu.c) and all exceptions masked. It checks the flattened device tree QEMU passed in x0
+ * (a physical address: read through the linear map), finds the PL011, its interrupt and
+ * the GIC in it,
  * and has fdt_boot_fill() (src/libk/fdt_boot.c, shared with the other bare-metal HALs)
  * fill `bootinfo`, which then stays untouched for the life of the machine (hal.h:
  * core_main's argument stays valid forever). Everything the tree says is checked before it
@@ -10,7 +12,8 @@
  * against the windows mmu.c maps; cell counts and strings in fdt_boot.c. A broken tree or
  * an unusable device halts with a message naming what is wrong; a value the kernel can do
  * without (an odd initrd, a too-long command line) is dropped with one line saying so,
- * never silently.
+ * never silently. Then hal_aarch64_mmu_final() maps RAM in pages and empties TTBR0, and
+ * the boot info's kernel range grows by the page tables it put after the image.
  *
  * Time is the generic timer's virtual counter (CNTVCT_EL0 at CNTFRQ_EL0 Hz) and the EL1
  * virtual timer (CNTV_*), whose interrupt gic.c routes to core_timer_irq(). Conversions
