@@ -76,7 +76,7 @@ pkgs=(
   libsdl2-dev                         # rumpk-sim's desktop window
   qemu-system-misc                    # qemu-system-riscv64 with OpenSBI (-bios default)
   qemu-system-arm                     # qemu-system-aarch64
-  gdb-multiarch                       # make debug ARCH=...
+  gdb gdb-multiarch                   # make debug; the gdb extension's tests (scripts/gdb)
   dpkg-dev                            # apt-get source
   python3                             # test and doc generators
   valgrind                            # callgrind instruction counts in bench/

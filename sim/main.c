@@ -43,7 +43,8 @@ static void usage(FILE *f)
 		"  -h, --help          this text\n"
 		"\n"
 		"Kernel command line keys:\n"
-		"  selftest=a,b|all    extra boot self-tests (timer, sched, idle, crypto)\n"
+		"  selftest=a,b|all    extra boot self-tests (timer, sched, idle, crypto; overflow,\n"
+		"                      which must end the kernel, runs only when named)\n"
 		"  failstage=NAME      force boot stage NAME to fail (for testing the harness)\n"
 		"  init=PATH           the first program, e.g. init=/bin/hello (default /bin/nipbox\n"
 		"                      when the initrd has it); the exit status is then init's\n",

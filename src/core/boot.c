@@ -212,6 +212,10 @@ static const struct stage stages[] = {
 	{ "loader", exec_stage }, /* exec.c: every /bin program verified, validated, loaded */
 };
 
+_Static_assert(ARRAY_SIZE(stages) <= BOOT_STAGES_MAX, "boot_stage_log holds every stage");
+struct boot_stage_record boot_stage_log[BOOT_STAGES_MAX];
+int boot_stage_log_count;
+
 int boot_stage_count(void)
 {
 	return (int)ARRAY_SIZE(stages);
@@ -333,15 +337,26 @@ void core_main(const struct rumpk_boot_info *bi)
 			"it came from timer jitter and can be guessed, so provenance ids and "
 			"AT_RANDOM are predictable\n");
 
+	kmemset(boot_stage_log, 0, sizeof(boot_stage_log));
+	for (int i = 0; i < n; i++)
+		boot_stage_log[i].name = stages[i].name;
+	boot_stage_log_count = n;
 	for (int i = 0; i < n; i++) {
 		int err;
+		struct boot_stage_record *rec = &boot_stage_log[i];
 		why[0] = '\0';
+		rec->state = BOOT_STAGE_RUNNING;
+		rec->start_ns = hal_time_ns();
 		if (forced[0] && kstreq(forced, stages[i].name)) {
 			ksnprintf(why, sizeof(why), "forced by failstage=%s", forced);
 			err = -RUMPK_EINVAL;
 		} else {
 			err = stages[i].run(bi, why, sizeof(why));
 		}
+		rec->ns = hal_time_ns() - rec->start_ns;
+		rec->err = err;
+		rec->state = err ? BOOT_STAGE_FAILED : BOOT_STAGE_OK;
+		ksnprintf(rec->detail, sizeof(rec->detail), "%s", why);
 		if (err) {
 			kprintf("[stage %02d/%02d] %s FAIL: %s (%s)\n", i + 1, n, stages[i].name,
 				why[0] ? why : "no reason given", rumpk_strerror(err));

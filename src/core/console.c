@@ -12,6 +12,7 @@
 
 #include "hal.h"
 #include "proc.h"
+#include "ringwatch.h"
 #include "sched.h"
 
 static struct {
@@ -21,12 +22,15 @@ static struct {
 	int ready;
 	struct waitq readers;
 	struct console_stats st;
+	struct ring_watch watch; /* "console in" (ringwatch.h) */
 } C;
 
 static void ensure_ready(void)
 {
 	if (!C.ready) {
 		waitq_init(&C.readers);
+		ring_watch_add(&C.watch, "console in", RING_WATCH_BYTES, CONSOLE_IN_BYTES, &C.in,
+			       &C.out);
 		C.ready = 1;
 	}
 }
@@ -44,6 +48,7 @@ void console_input(const char *bytes, size_t n)
 		C.buf[C.in++ & (CONSOLE_IN_BYTES - 1)] = bytes[i];
 		C.st.in_bytes++;
 	}
+	ring_watch_note(&C.watch);
 	sched_wake_all(&C.readers);
 }
 

@@ -54,6 +54,7 @@ struct proc {
 	uint64_t heap_lo, heap_end;
 	void *ring;                  /* the ring page, the kernel's address */
 	struct sys_rings rings;
+	struct ring_watch w_sq, w_cq; /* "pid N sq", "pid N cq" in the list of rings */
 	struct sys_counters n;
 	struct sysfile_table files;
 	struct uthread *thread;      /* NULL once ended */
@@ -207,6 +208,8 @@ static void op_exited(void *owner)
 	if (p->counted_kill)
 		st.killed++;
 	sysfile_close_all(&p->files);
+	ring_watch_del(&p->w_sq);
+	ring_watch_del(&p->w_cq);
 	loader_space_destroy(p->as); /* the ring page's mapping goes with it; the page stays ours */
 	p->as = 0;
 	page_free(p->ring, 0);
@@ -502,7 +505,9 @@ static void drain(struct proc *p)
 	uint64_t packets = p->n.packets, refused = refused_sum(&p->n);
 	enum gov_mode before = gov.mode;
 
+	ring_watch_note(&p->w_sq);
 	sys_drain(&p->rings, p->prov, RUMPK_SQ_SLOTS, proc_syscall, p, &p->n);
+	ring_watch_note(&p->w_cq);
 	st.packets += p->n.packets - packets;
 	st.refused += refused_sum(&p->n) - refused;
 	if (governor_packets(&gov, hal_time_ns(), p->n.packets - packets) != before)
@@ -632,6 +637,11 @@ int proc_spawn(struct proc *parent, const char *path, const char *const *argv, u
 		if (*c == '/')
 			slash = c + 1;
 	ksnprintf(p->name, sizeof(p->name), "%s", slash);
+	char wname[RING_WATCH_NAME_MAX];
+	ksnprintf(wname, sizeof(wname), "pid %u sq", pid);
+	ring_watch_add(&p->w_sq, wname, RING_WATCH_PACKETS, RUMPK_SQ_SLOTS, &sq->tail, &sq->head);
+	ksnprintf(wname, sizeof(wname), "pid %u cq", pid);
+	ring_watch_add(&p->w_cq, wname, RING_WATCH_PACKETS, RUMPK_CQ_SLOTS, &cq->tail, &cq->head);
 	p->slot_state = P_LIVE;
 	st.live++;
 	st.spawned++;
@@ -641,6 +651,8 @@ int proc_spawn(struct proc *parent, const char *path, const char *const *argv, u
 		st.live--;
 		st.spawned--;
 		p->slot_state = P_FREE;
+		ring_watch_del(&p->w_sq);
+		ring_watch_del(&p->w_cq);
 		loader_space_destroy(li.as);
 		page_free(ring, 0);
 		kmemset(p, 0, sizeof(*p));

@@ -41,6 +41,11 @@ struct kring *kring_create(uint32_t capacity, int *err)
 	ring_format(mem, capacity);
 	r->hdr = mem;
 	r->capacity = capacity;
+	static uint32_t made;
+	char name[RING_WATCH_NAME_MAX];
+	ksnprintf(name, sizeof(name), "kring %u", ++made);
+	ring_watch_add(&r->watch, name, RING_WATCH_PACKETS, capacity, &r->hdr->tail,
+		       &r->hdr->head);
 	r->order = order;
 	ring_prod_own(&r->prod, r->hdr, capacity, 0);
 	ring_cons_own(&r->cons, r->hdr, capacity, 0);
@@ -57,6 +62,7 @@ void kring_destroy(struct kring *r)
 	if (r->not_empty.head || r->not_full.head)
 		kpanic("kring_destroy: ring %p still has waiting fibers", (void *)r);
 	slots_live -= r->capacity;
+	ring_watch_del(&r->watch);
 	page_free(r->hdr, r->order);
 	kmem_free(r);
 }
@@ -74,6 +80,7 @@ int kring_send(struct kring *r, const struct rumpk_packet *p)
 	if (n < 0)
 		kpanic("kring_send: ring %p: consumer head %#x impossible for tail %#x (ring memory "
 		       "overwritten)", (void *)r, r->hdr->head, r->prod.tail);
+	ring_watch_note(&r->watch);
 	sched_wake_one(&r->not_empty);
 	hal_irq_restore(s);
 	return 0;

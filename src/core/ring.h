@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "rumpk/ring.h"
+#include "ringwatch.h"
 #include "sched.h"
 
 struct kring {
@@ -19,6 +20,7 @@ struct kring {
 	struct ring_cons cons;   /* kernel-side consumer handle */
 	struct waitq not_empty;  /* consumers waiting for a packet */
 	struct waitq not_full;   /* producers waiting for a slot */
+	struct ring_watch watch; /* "kring N" in the list of rings (ringwatch.h) */
 };
 
 /* kring_create — a ring of `capacity` (power of two) slots in zeroed pages. NULL with *err

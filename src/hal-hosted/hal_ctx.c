@@ -29,6 +29,9 @@
 #include "kprintf.h" /* kpanic */
 #include "mem.h"     /* PAGE_SIZE */
 
+/* Keeps struct hal_switch_frame in the debug info for scripts/gdb/rumpk.py. */
+const struct hal_switch_frame *hal_switch_frame_for_debuggers __attribute__((used));
+
 _Static_assert(offsetof(struct hal_ctx, sp) == HAL_CTX_SP, "hal_ctx.sp (hal_arch.h)");
 /* a call leaves rsp = 8 mod 16; the 7 words pushed, rip included, make it 0 mod 16 again */
 _Static_assert(CTX_FRAME_SIZE % 16 == 8, "the saved frame plus the call keep rsp aligned");

@@ -31,6 +31,17 @@
 #define CTX_F_RIP 48 /* where the switch resumes: the caller's return address */
 #define CTX_FRAME_SIZE 56
 
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+/* The same frame as a type, for debuggers (scripts/gdb/rumpk.py unwinds a suspended fiber
+ * from it): fields named after gdb's registers, `pc` the resume address. */
+struct hal_switch_frame {
+	uint64_t r15, r14, r13, r12, rbx, rbp, pc;
+};
+_Static_assert(sizeof(struct hal_switch_frame) == CTX_FRAME_SIZE, "switch frame size");
+_Static_assert(__builtin_offsetof(struct hal_switch_frame, pc) == CTX_F_RIP, "switch frame pc");
+#endif
+
 /*
  * struct hal_uframe — a user thread's trap frame (user.S, hal_user.c, host_cpu.c), at the
  * top of its fiber's stack, 64-byte aligned. Byte offsets:

@@ -151,6 +151,17 @@ START_TEST(failstage_forces_each_stage)
 	snprintf(want, sizeof(want), "%s FAIL: forced by failstage=%s (EINVAL)\nhalted, code %d\n",
 		 sl(_i), stage_names[_i], _i + 1);
 	ck_assert_ptr_nonnull(strstr(fake.console, want));
+	/* the stage log says the same: ok before, the failure with its reason, nothing after */
+	ck_assert_int_eq(boot_stage_log_count, NSTAGES);
+	for (int i = 0; i < NSTAGES; i++) {
+		const struct boot_stage_record *r = &boot_stage_log[i];
+		ck_assert_str_eq(r->name, stage_names[i]);
+		ck_assert_uint_eq(r->state, i < _i ? BOOT_STAGE_OK
+					  : i == _i ? BOOT_STAGE_FAILED : BOOT_STAGE_PENDING);
+		ck_assert_int_eq(r->err, i == _i ? -RUMPK_EINVAL : 0);
+		if (i == _i)
+			ck_assert_ptr_nonnull(strstr(r->detail, "forced by failstage="));
+	}
 }
 END_TEST
 

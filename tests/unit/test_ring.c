@@ -501,6 +501,72 @@ START_TEST(kring_own_index_is_private)
 }
 END_TEST
 
+/* The list of rings (ringwatch.h): a kring joins when made and leaves when destroyed, under
+ * its own name; fill follows the indices, the peak is what a note saw, a hostile fill reads
+ * as the capacity, and adding a watch twice never makes the list loop. */
+static int listed(const struct ring_watch *w)
+{
+	int n = 0;
+	for (const struct ring_watch *x = ring_watch_list; x; x = x->next) {
+		ck_assert_int_lt(n++, 1000); /* no loop */
+		if (x == w)
+			return 1;
+	}
+	return 0;
+}
+
+START_TEST(kring_is_watched)
+{
+	int err;
+	struct kring *kr = kring_create(8, &err);
+	ck_assert_ptr_nonnull(kr);
+	ck_assert(listed(&kr->watch));
+	ck_assert_int_eq(strncmp(kr->watch.name, "kring ", 6), 0);
+	ck_assert_uint_eq(kr->watch.capacity, 8);
+	struct rumpk_packet p = { .kind = 1 }, q;
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(kring_send(kr, &p), 0);
+	ck_assert_uint_eq(ring_watch_fill(&kr->watch), 5);
+	ck_assert_uint_eq(kr->watch.peak, 5);
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(kring_recv(kr, &q), 0);
+	ck_assert_uint_eq(ring_watch_fill(&kr->watch), 1);
+	ck_assert_uint_eq(kr->watch.peak, 5); /* a peak stays */
+	const struct ring_watch *gone = &kr->watch;
+	kring_destroy(kr);
+	for (const struct ring_watch *x = ring_watch_list; x; x = x->next)
+		ck_assert_ptr_ne(x, gone);
+}
+END_TEST
+
+START_TEST(watch_list_edges)
+{
+	static uint32_t tail, head;
+	static struct ring_watch a, b;
+	ring_watch_add(&a, "a name longer than the twenty-four bytes", RING_WATCH_BYTES, 16, &tail,
+		       &head);
+	ck_assert_uint_eq(strlen(a.name), RING_WATCH_NAME_MAX - 1);
+	ring_watch_add(&b, "b", RING_WATCH_PACKETS, 4, &tail, &head);
+	ring_watch_add(&a, "a", RING_WATCH_BYTES, 16, &tail, &head); /* again: moved, not looped */
+	ck_assert_ptr_eq(ring_watch_list, &a);
+	ck_assert_ptr_eq(a.next, &b);
+	ck_assert(listed(&b));
+	tail = 3, head = 0;
+	ring_watch_note(&a);
+	ck_assert_uint_eq(a.peak, 3);
+	tail = 100, head = 0; /* a hostile producer: reads as full, never more */
+	ck_assert_uint_eq(ring_watch_fill(&b), 4);
+	ring_watch_note(&b);
+	ck_assert_uint_eq(b.peak, 4);
+	ring_watch_del(&a);
+	ring_watch_del(&a); /* twice: ignored */
+	ck_assert(!listed(&a));
+	ck_assert(listed(&b));
+	ring_watch_del(&b);
+	ck_assert(!listed(&b));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ring");
@@ -522,6 +588,8 @@ int main(void)
 	tcase_add_checked_fixture(tk, kring_setup, NULL);
 	tcase_add_test(tk, kring_panics_instead_of_blocking);
 	tcase_add_test(tk, kring_own_index_is_private);
+	tcase_add_test(tk, kring_is_watched);
+	tcase_add_test(tk, watch_list_edges);
 	suite_add_tcase(s, tk);
 	return unit_main(s);
 }
