@@ -170,6 +170,19 @@ static int overlaps(const struct rumpk_mem_range *m, uint64_t lo, uint64_t hi)
 	return m->size && m->base < hi && m->base + m->size > lo;
 }
 
+/* Whether the page at pa is free RAM for a kernel page table: not the initrd, the device
+ * tree or a reserved range. */
+static int table_page_ok(const struct rumpk_boot_info *bi, uint64_t pa)
+{
+	if (!ram_holds(bi, pa, pa + PAGE) || overlaps(&bi->initrd, pa, pa + PAGE) ||
+	    overlaps(&bi->dtb, pa, pa + PAGE))
+		return 0;
+	for (uint32_t r = 0; r < bi->nreserved && r < RUMPK_BOOT_MAX_RESERVED; r++)
+		if (overlaps(&bi->reserved[r], pa, pa + PAGE))
+			return 0;
+	return 1;
+}
+
 uint64_t hal_aarch64_mmu_final(const struct rumpk_boot_info *bi)
 {
 	uint64_t kend = KPA(_kernel_end), next = kend;
@@ -184,10 +197,10 @@ uint64_t hal_aarch64_mmu_final(const struct rumpk_boot_info *bi)
 			tlbi_va_all_asids(KVA(lo));
 			continue;
 		}
-		if (overlaps(&bi->initrd, next, next + PAGE) || overlaps(&bi->dtb, next, next + PAGE) ||
-		    !ram_holds(bi, next, next + PAGE)) {
-			kprintf("hal: no room for the kernel's page tables at %#llx (initrd or device "
-				"tree right after the image)\n", (unsigned long long)next);
+		if (!table_page_ok(bi, next)) {
+			kprintf("hal: no room for the kernel's page tables at %#llx (the initrd, the "
+				"device tree or a reserved range follows the image)\n",
+				(unsigned long long)next);
 			core_halt(255);
 		}
 		uint64_t *l3 = (uint64_t *)(uintptr_t)KVA(next);
