@@ -227,6 +227,9 @@ void hal_timer_disarm(void)
 /* ---- execution contexts (switch.S does the switching) ------------------------------ */
 
 _Static_assert(offsetof(struct hal_ctx, sp) == HAL_CTX_SP, "hal_ctx.sp (hal_arch.h)");
+
+/* Keeps struct hal_switch_frame in the debug info for scripts/gdb/rumpk.py. */
+const struct hal_switch_frame *hal_switch_frame_for_debuggers __attribute__((used));
 _Static_assert(CTX_FRAME_SIZE % 16 == 0, "the saved frame keeps sp 16-byte aligned");
 
 /* Builds, at the 16-byte aligned top of the stack, the frame switch.S would have saved, so

@@ -139,6 +139,14 @@ struct hal_ctx {
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
+/* switch.S's frame as a type, for debuggers (scripts/gdb/rumpk.py unwinds a suspended fiber
+ * from it): fields named after gdb's registers; `pc` is the x30 slot, the resume address. */
+struct hal_switch_frame {
+	uint64_t x19, x20, x21, x22, x23, x24, x25, x26, x27, x28, x29, pc;
+};
+_Static_assert(sizeof(struct hal_switch_frame) == CTX_FRAME_SIZE, "switch frame size");
+_Static_assert(__builtin_offsetof(struct hal_switch_frame, pc) == CTX_F_X(30), "switch frame pc");
+
 #define sysreg_read(reg)                                              \
 	({                                                            \
 		uint64_t v__;                                         \
