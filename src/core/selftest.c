@@ -12,6 +12,7 @@
 #include "hal.h"
 #include "kprintf.h"
 #include "kutil.h"
+#include "mem.h" /* PAGE_SIZE */
 #include "param.h"
 #include "ring.h"
 #include "sched.h"
@@ -228,12 +229,54 @@ static int selftest_overflow(char *detail, size_t len)
 	return -RUMPK_EFAULT;
 }
 
+/*
+ * pan: the kernel reads a mapped user page of the current space directly, not through
+ * hal_copy_from_user. A HAL that keeps user memory out of the kernel's reach outside its
+ * copy routines (aarch64's software PAN, an empty TTBR0) faults there, and the kernel ends
+ * by name (core_kernel_fault, exit 255): passing means dying, so the test is fatal. It
+ * returns only when it failed: no user address spaces, or the read succeeded (the sim,
+ * where programs share the kernel's process: docs/security.md).
+ */
+static int selftest_pan(char *detail, size_t len)
+{
+	struct hal_as *as;
+	uint64_t lo, hi;
+	uint8_t mark = 0x5a;
+	int err = hal_as_create(&as, &lo, &hi);
+
+	if (err) {
+		ksnprintf(detail, len, "no user address spaces on this HAL");
+		return err;
+	}
+	uint64_t va = lo + USER_IMAGE_OFFSET;
+	err = hal_as_map(as, va, PAGE_SIZE, HAL_PROT_R | HAL_PROT_W);
+	if (!err)
+		err = hal_copy_to_user(as, va, &mark, 1);
+	if (err) {
+		hal_as_destroy(as);
+		ksnprintf(detail, len, "cannot map its user page");
+		return err;
+	}
+	hal_irq_state_t s = hal_irq_save();
+	hal_as_switch(as); /* as during a system call of that space's process */
+	hal_irq_restore(s);
+	uint8_t got = *(volatile uint8_t *)(uintptr_t)va;
+	s = hal_irq_save();
+	hal_as_switch(0);
+	hal_irq_restore(s);
+	hal_as_destroy(as);
+	ksnprintf(detail, len, "the kernel read %#x at user address %#llx outside the copy routines",
+		  got, (unsigned long long)va);
+	return -RUMPK_EFAULT;
+}
+
 static const struct selftest tests[] = {
 	{ "timer", selftest_timer, 0 },
 	{ "sched", selftest_sched, 0 },
 	{ "idle", selftest_idle, 0 },
 	{ "crypto", sign_selftest, 0 }, /* sign.c: the Wycheproof Ed25519 vectors */
 	{ "overflow", selftest_overflow, 1 },
+	{ "pan", selftest_pan, 1 },
 };
 
 int selftest_count(void)

@@ -1,8 +1,10 @@
 /*
  * hal.c (aarch64) — boot (device tree -> boot info -> core_main), time, cpu and halt.
  *
- * hal_aarch64_boot() runs once, from entry.S, with the MMU on and all exceptions masked.
- * It checks the flattened device tree QEMU passed in x0, finds the PL011 and the GIC in it,
+ * hal_aarch64_boot() runs once, from entry.S, in the high half with the boot page tables
+ * (mmu.c) and all exceptions masked. It checks the flattened device tree QEMU passed in x0
+ * (a physical address: read through the linear map), finds the PL011, its interrupt and
+ * the GIC in it,
  * and has fdt_boot_fill() (src/libk/fdt_boot.c, shared with the other bare-metal HALs)
  * fill `bootinfo`, which then stays untouched for the life of the machine (hal.h:
  * core_main's argument stays valid forever). Everything the tree says is checked before it
@@ -10,7 +12,8 @@
  * against the windows mmu.c maps; cell counts and strings in fdt_boot.c. A broken tree or
  * an unusable device halts with a message naming what is wrong; a value the kernel can do
  * without (an odd initrd, a too-long command line) is dropped with one line saying so,
- * never silently.
+ * never silently. Then hal_aarch64_mmu_final() maps RAM in pages and empties TTBR0, and
+ * the boot info's kernel range grows by the page tables it put after the image.
  *
  * Time is the generic timer's virtual counter (CNTVCT_EL0 at CNTFRQ_EL0 Hz) and the EL1
  * virtual timer (CNTV_*), whose interrupt gic.c routes to core_timer_irq(). Conversions
@@ -69,7 +72,7 @@ static uint64_t counter(void)
 
 /* The console: the PL011 that /chosen stdout-path names (a path or an alias, options after
  * ':'), else the first enabled arm,pl011, else virt.c's address. */
-static uint64_t find_uart(const void *fdt, int chosen)
+static uint64_t find_uart(const void *fdt, int chosen, int *uart_node)
 {
 	int len, node = -1;
 	uint64_t base, size;
@@ -86,7 +89,27 @@ static uint64_t find_uart(const void *fdt, int chosen)
 	if (!hal_aarch64_mmu_is_device(base, MMIO_PAGE))
 		boot_fail("hal: the PL011 at %#llx is outside the device window mapped at boot "
 			  "(below 1 GiB)\n", (unsigned long long)base);
+	*uart_node = node;
 	return base;
+}
+
+/* The UART's interrupt: its node's first `interrupts` triple (GIC binding: type 0 = SPI,
+ * 1 = PPI; number; flags), else QEMU virt's (hw/arm/virt.c: VIRT_UART is SPI 1). */
+static uint32_t find_uart_irq(const void *fdt, int node)
+{
+	int len;
+	const uint32_t *p = node >= 0 ? fdt_getprop(fdt, node, "interrupts", &len) : NULL;
+
+	if (!p || len < 12)
+		return 32 + 1;
+	uint32_t type = fdt32_to_cpu(p[0]), num = fdt32_to_cpu(p[1]);
+	if (type == 0 && num < 988)
+		return 32 + num;
+	if (type == 1 && num < 16)
+		return 16 + num;
+	kprintf("hal: the UART's interrupt (type %u, number %u) is not one the GIC takes: "
+		"console input is polled\n", type, num);
+	return 0;
 }
 
 /* The GICv2: reg[0] = distributor, reg[1] = CPU interface (Linux's
@@ -105,16 +128,14 @@ static void find_gic(const void *fdt)
 	if (!hal_aarch64_mmu_is_device(dist, MMIO_PAGE) || !hal_aarch64_mmu_is_device(cpu, MMIO_PAGE))
 		boot_fail("hal: the GIC at %#llx/%#llx is outside the device window mapped at boot "
 			  "(below 1 GiB)\n", (unsigned long long)dist, (unsigned long long)cpu);
-	hal_aarch64_gic_set_base((uintptr_t)dist, (uintptr_t)cpu);
+	hal_aarch64_gic_set_base(hal_aarch64_dev(dist), hal_aarch64_dev(cpu));
 }
 
 /* ---- boot --------------------------------------------------------------------------- */
 
 void hal_aarch64_boot(uint64_t dtb)
 {
-	void *fdt = (void *)(uintptr_t)dtb;
-
-	hal_aarch64_pl011_init(VIRT_UART); /* so the checks below can speak */
+	hal_aarch64_pl011_init(hal_aarch64_dev(VIRT_UART)); /* so the checks below can speak */
 	timer_hz = sysreg_read(cntfrq_el0);
 	if (timer_hz == 0 || timer_hz > UINT64_MAX / NSEC_PER_SEC)
 		boot_fail("hal: CNTFRQ_EL0 is %llu Hz; the firmware must set the counter frequency\n",
@@ -123,6 +144,7 @@ void hal_aarch64_boot(uint64_t dtb)
 	if ((dtb & 7) || !hal_aarch64_mmu_is_ram(dtb, FDT_V1_SIZE))
 		boot_fail("hal: no device tree at x0 = %#llx: boot the raw Image (rumpk-aarch64.bin), "
 			  "not the ELF, so QEMU passes one\n", (unsigned long long)dtb);
+	void *fdt = hal_phys_to_kernel(dtb, FDT_V1_SIZE);
 	int err = fdt_check_header(fdt);
 	if (err)
 		boot_fail("hal: the device tree at %#llx is broken: %s\n", (unsigned long long)dtb,
@@ -132,13 +154,15 @@ void hal_aarch64_boot(uint64_t dtb)
 			  (unsigned long long)dtb, fdt_totalsize(fdt));
 
 	int chosen = fdt_boot_path(fdt, "/chosen", sizeof("/chosen") - 1);
-	uint64_t uart = find_uart(fdt, chosen);
+	int uart_node;
+	uint64_t uart = find_uart(fdt, chosen, &uart_node);
 	if (uart != VIRT_UART)
-		hal_aarch64_pl011_init((uintptr_t)uart);
+		hal_aarch64_pl011_init(hal_aarch64_dev(uart));
 	find_gic(fdt);
+	hal_aarch64_gic_enable_uart(find_uart_irq(fdt, uart_node));
 
 	fdt_boot_fill(&bootinfo, fdt, dtb, counter);
-	bootinfo.kernel.base = (uint64_t)(uintptr_t)_kernel_start;
+	bootinfo.kernel.base = (uint64_t)(uintptr_t)_kernel_start - KVA_OFFSET; /* physical */
 	bootinfo.kernel.size = (uint64_t)(_kernel_end - _kernel_start);
 	bootinfo.timer_hz = timer_hz;
 	/* Only the RAM window mmu.c mapped can be read; an initrd elsewhere is dropped. */
@@ -149,6 +173,22 @@ void hal_aarch64_boot(uint64_t dtb)
 			(unsigned long long)end, RAM_WINDOW_BASE);
 		bootinfo.initrd.base = bootinfo.initrd.size = 0;
 	}
+	/* Only the RAM window is mapped (mmu.c): RAM beyond it is clipped off, saying so. */
+	for (uint32_t r = 0; r < bootinfo.nmem && r < RUMPK_BOOT_MAX_MEM; r++) {
+		struct rumpk_mem_range *m = &bootinfo.mem[r];
+		uint64_t lo = m->base, hi = m->base + m->size, wend = RAM_WINDOW_BASE + WINDOW_SIZE;
+		uint64_t clo = lo < RAM_WINDOW_BASE ? RAM_WINDOW_BASE : lo, chi = hi > wend ? wend : hi;
+		if (clo == lo && chi == hi)
+			continue;
+		kprintf("hal: RAM [%#llx, %#llx) reaches outside [%#llx, %#llx), the window the kernel "
+			"maps: only the part inside is used\n", (unsigned long long)lo,
+			(unsigned long long)hi, (unsigned long long)RAM_WINDOW_BASE,
+			(unsigned long long)wend);
+		m->base = clo;
+		m->size = chi > clo ? chi - clo : 0;
+	}
+	/* RAM in pages, the identity map gone; the kernel's page tables follow the image */
+	bootinfo.kernel.size += hal_aarch64_mmu_final(&bootinfo);
 	core_main(&bootinfo); /* all exceptions still masked since entry.S */
 }
 
@@ -187,6 +227,9 @@ void hal_timer_disarm(void)
 /* ---- execution contexts (switch.S does the switching) ------------------------------ */
 
 _Static_assert(offsetof(struct hal_ctx, sp) == HAL_CTX_SP, "hal_ctx.sp (hal_arch.h)");
+
+/* Keeps struct hal_switch_frame in the debug info for scripts/gdb/rumpk.py. */
+const struct hal_switch_frame *hal_switch_frame_for_debuggers __attribute__((used));
 _Static_assert(CTX_FRAME_SIZE % 16 == 0, "the saved frame keeps sp 16-byte aligned");
 
 /* Builds, at the 16-byte aligned top of the stack, the frame switch.S would have saved, so
@@ -203,13 +246,6 @@ void hal_ctx_init(struct hal_ctx *ctx, void *stack_base, size_t stack_size,
 	frame[CTX_F_X(19) / 8] = (uint64_t)(uintptr_t)entry;
 	frame[CTX_F_X(20) / 8] = (uint64_t)(uintptr_t)arg;
 	ctx->sp = frame;
-}
-
-/* No per-page protection on this port yet (mmu.c maps RAM in 1 GiB blocks): the core
- * relies on its stack canary. */
-int hal_stack_guard(void *page, int on)
-{
-	return -RUMPK_ENOSYS;
 }
 
 /* ---- cpu ---------------------------------------------------------------------------- */

@@ -3,9 +3,16 @@
  *
  * Registers and bits: ARM PrimeCell UART (PL011) Technical Reference Manual (DDI 0183),
  * section 3.3. Output waits for room in the transmit FIFO byte by byte (FR.TXFF); input
- * never waits (FR.RXFE). No interrupts: the console input ring of a later issue polls.
- * Usable from any context, the panic path included, because it keeps no state beyond the
- * base address, which hal.c sets before core_main and never changes afterwards.
+ * never waits (FR.RXFE). Output is usable from any context, the panic path included.
+ *
+ * Input: the receive and receive-timeout interrupts (IMSC.RXIM, RTIM) go through the GIC
+ * (gic.c) to hal_aarch64_pl011_rx_irq, which lets the core drain the FIFO
+ * (core_console_rx). The interrupt is level-sensitive: it stays up while the FIFO holds
+ * bytes, and the core takes input only while its ring has room (flow control). So when
+ * bytes are still waiting after core_console_rx, the receive interrupts are masked, and
+ * hal_console_getc unmasks them the next time it finds the FIFO empty (the core polls
+ * before a reader sleeps): no interrupt storm, and nothing waits forever. Polling works
+ * the same with or without the interrupt.
  * Bytes go out exactly as given (hal.h), '\n' included: with -serial stdio on a terminal,
  * QEMU leaves the host tty's output processing on, which adds the '\r'.
  */
@@ -26,8 +33,12 @@
 #define CR_UARTEN (1 << 0)
 #define CR_TXE (1 << 8)
 #define CR_RXE (1 << 9)
+#define INT_RX (1 << 4)  /* IMSC/ICR: receive */
+#define INT_RT (1 << 6)  /* IMSC/ICR: receive timeout */
 
-static uintptr_t uart = 0x09000000; /* QEMU hw/arm/virt.c memmap, VIRT_UART */
+static uintptr_t uart = KVA_OFFSET + 0x09000000; /* QEMU hw/arm/virt.c memmap, VIRT_UART */
+static int rx_irq;       /* the GIC delivers our interrupt: rx interrupts may be unmasked */
+static int rx_masked;    /* ... but are masked until the FIFO has been seen empty */
 
 /* Waits until the last byte has left the shift register (before the machine stops). */
 void hal_aarch64_pl011_flush(void)
@@ -65,9 +76,31 @@ void hal_console_write(const char *buf, size_t len)
 		put(buf[i]);
 }
 
+void hal_aarch64_pl011_rx_enable(int on)
+{
+	rx_irq = on;
+	rx_masked = 0;
+	mmio_write32(uart + UART_IMSC, on ? INT_RX | INT_RT : 0);
+}
+
+/* Interrupts disabled (the IRQ path). */
+void hal_aarch64_pl011_rx_irq(void)
+{
+	core_console_rx();
+	if (!(mmio_read32(uart + UART_FR) & FR_RXFE)) {
+		mmio_write32(uart + UART_IMSC, 0); /* the ring is full: wait for a poll */
+		rx_masked = 1;
+	}
+}
+
 int hal_console_getc(void)
 {
-	if (mmio_read32(uart + UART_FR) & FR_RXFE)
+	if (mmio_read32(uart + UART_FR) & FR_RXFE) {
+		if (rx_masked) {
+			rx_masked = 0;
+			mmio_write32(uart + UART_IMSC, INT_RX | INT_RT);
+		}
 		return -RUMPK_EAGAIN;
+	}
 	return mmio_read32(uart + UART_DR) & 0xff; /* bits 8-11 are error flags */
 }

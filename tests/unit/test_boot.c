@@ -292,7 +292,7 @@ END_TEST
  * the registry is also held to the list the docs and boot tests name. */
 START_TEST(selftest_all_runs_every_test)
 {
-	static const char *const known[] = { "timer", "sched", "idle", "crypto", "overflow" };
+	static const char *const known[] = { "timer", "sched", "idle", "crypto", "overflow", "pan" };
 	struct rumpk_boot_info bi;
 	fake_reset();
 	fake_boot_info(&bi, "selftest=all");
@@ -328,7 +328,7 @@ START_TEST(selftest_unknown_name_halts_100)
 	fake_boot_info(&bi, "selftest=timer,nosuch");
 	ck_assert_int_eq(fake_run_core(&bi), SELFTEST_EXIT_CODE);
 	ck_assert_ptr_nonnull(strstr(fake.console, "[selftest] FAIL: unknown self-test 'nosuch' "
-						   "(known: timer sched idle crypto overflow)\nhalted, code 100\n"));
+						   "(known: timer sched idle crypto overflow pan)\nhalted, code 100\n"));
 	ck_assert_ptr_null(strstr(fake.console, "[selftest] timer ok")); /* nothing ran */
 }
 END_TEST
