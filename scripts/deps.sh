@@ -74,6 +74,7 @@ pkgs=(
   check                               # unit tests
   libsodium-dev                       # Ed25519, SHA-512, SipHash (hosted kernel and host tools)
   libsdl2-dev                         # rumpk-sim's desktop window
+  xvfb libxtst-dev                    # boot.window: a private X server, keys typed by XTEST
   qemu-system-misc                    # qemu-system-riscv64 with OpenSBI (-bios default)
   qemu-system-arm                     # qemu-system-aarch64
   gdb gdb-multiarch                   # make debug; the gdb extension's tests (scripts/gdb)
