@@ -44,8 +44,8 @@ static struct {
 	struct {
 		uint32_t id;
 		uint64_t cpu_ns;
-	} prev[64];               /* fibers' cpu_ns at the last draw */
-	uint32_t nprev;
+	} prev[64], pprev[HUD_MAX_PROCS]; /* fibers' and processes' cpu_ns at the last draw */
+	uint32_t nprev, npprev;
 	uint64_t draws;
 } H;
 
@@ -77,11 +77,12 @@ static uint32_t share(uint64_t delta_ns, uint64_t period_ns)
 	return s > 1000 ? 1000 : (uint32_t)s;
 }
 
-static uint64_t prev_cpu(uint32_t id, uint64_t now_cpu)
+static uint64_t prev_cpu(const __typeof__(H.prev[0]) *prev, uint32_t n, uint32_t id,
+			 uint64_t now_cpu)
 {
-	for (uint32_t i = 0; i < H.nprev; i++)
-		if (H.prev[i].id == id)
-			return H.prev[i].cpu_ns;
+	for (uint32_t i = 0; i < n; i++)
+		if (prev[i].id == id)
+			return prev[i].cpu_ns;
 	return now_cpu; /* new since the last draw: no share yet */
 }
 
@@ -109,17 +110,24 @@ static void draw_stages(void)
 	}
 }
 
-static void draw_procs(void)
+static void draw_procs(uint64_t period)
 {
 	static struct rumpk_procinfo ps[HUD_MAX_PROCS];
 	int n = proc_list(ps, HUD_MAX_PROCS);
 	line(HUD_HEAD, "processes (%d)", n);
-	line(HUD_FG, " PID  PPID STATE   HEAP NAME");
+	line(HUD_FG, " PID  PPID STATE   HEAP  CPU%% NAME");
 	for (int i = 0; i < n; i++) {
 		const char *st = ps[i].state == RUMPK_PROC_ZOMBIE ? "zomb"
 				 : ps[i].state == RUMPK_PROC_BLOCKED ? "wait" : "run";
-		line(HUD_FG, " %3u %5u %-5s %5lluK %.20s", ps[i].pid, ps[i].ppid, st,
-		     (unsigned long long)(ps[i].heap >> 10), ps[i].name);
+		uint32_t s = share(ps[i].cpu_ns - prev_cpu(H.pprev, H.npprev, ps[i].pid,
+							   ps[i].cpu_ns), period);
+		line(HUD_FG, " %3u %5u %-5s %5lluK %3u.%u %.16s", ps[i].pid, ps[i].ppid, st,
+		     (unsigned long long)(ps[i].heap >> 10), s / 10, s % 10, ps[i].name);
+	}
+	H.npprev = 0;
+	for (int i = 0; i < n; i++) {
+		H.pprev[H.npprev].id = ps[i].pid;
+		H.pprev[H.npprev++].cpu_ns = ps[i].cpu_ns;
 	}
 }
 
@@ -130,7 +138,8 @@ static void draw_fibers(uint64_t period)
 	line(HUD_HEAD, "fibers");
 	line(HUD_FG, "  ID NAME             STATE PRIO  CPU%%");
 	for (int i = 0; i < n; i++) {
-		uint32_t s = share(f[i].cpu_ns - prev_cpu(f[i].id, f[i].cpu_ns), period);
+		uint32_t s = share(f[i].cpu_ns - prev_cpu(H.prev, H.nprev, f[i].id, f[i].cpu_ns),
+				   period);
 		line(HUD_FG, " %3u %-16.16s %-5s %4u %3u.%u", f[i].id, f[i].name,
 		     fiber_state(f[i].state), f[i].prio, s / 10, s % 10);
 	}
@@ -227,7 +236,7 @@ void hud_draw(void)
 	     (unsigned long long)(now / 1000000000ull),
 	     (unsigned long long)(now / 100000000ull % 10));
 	draw_stages();
-	draw_procs();
+	draw_procs(period);
 	draw_fibers(period);
 	draw_rings();
 	draw_rate();
