@@ -29,7 +29,7 @@ import session  # noqa: E402  (Machine: a booting rumpk driven through its conso
 
 def command_for(target):
     if target == "hosted":
-        return [os.path.join(top, "build/hosted/sim/rumpk-sim"), "--initrd",
+        return [os.path.join(top, "build/hosted/sim/rumpk-sim"), "--display", "none", "--initrd",
                 os.path.join(top, "build/hosted/initrd.tar")]
     return [os.path.join(top, "scripts/qemu.sh"), target]
 

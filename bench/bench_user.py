@@ -36,7 +36,7 @@ def parse(text, tag):
 
 def run_rumpk(a):
     cmd = "sysbench -n %d -b %d -s %d\nhalt 0\n" % (a.n, a.batch, a.spawns)
-    p = subprocess.run([a.sim, "--initrd", a.initrd], input=cmd.encode(), capture_output=True,
+    p = subprocess.run([a.sim, "--display", "none", "--initrd", a.initrd], input=cmd.encode(), capture_output=True,
                        timeout=300)
     out = p.stdout.decode(errors="replace")
     r = parse(out, "sysbench")
@@ -163,7 +163,7 @@ class Pty:
 
 
 def start_sim(a):
-    s = Pty([a.sim, "--initrd", a.initrd])
+    s = Pty([a.sim, "--display", "none", "--initrd", a.initrd])
     t = s.wait_for(PROMPT)
     return s, (t - s.t0) / 1e6
 

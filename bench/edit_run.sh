@@ -113,7 +113,7 @@ floor() {
   (cd "build/$p" && eval "${link_cmd[$p]}") >/dev/null || { echo FAIL link; return; }
   t2=$(now_us)
   if [ "$p" = hosted ]; then
-    build/hosted/sim/rumpk-sim --initrd build/hosted/initrd.tar >/dev/null 2>&1 </dev/null
+    build/hosted/sim/rumpk-sim --display none --initrd build/hosted/initrd.tar >/dev/null 2>&1 </dev/null
   else
     "${qemu_argv[@]}" >/dev/null 2>&1 </dev/null
   fi || { echo FAIL boot; return; }

@@ -74,6 +74,7 @@ pkgs=(
   check                               # unit tests
   libsodium-dev                       # Ed25519, SHA-512, SipHash (hosted kernel and host tools)
   libsdl2-dev                         # rumpk-sim's desktop window
+  xvfb libxtst-dev                    # boot.window: a private X server, keys typed by XTEST
   qemu-system-misc                    # qemu-system-riscv64 with OpenSBI (-bios default)
   qemu-system-arm                     # qemu-system-aarch64
   gdb gdb-multiarch                   # make debug; the gdb extension's tests (scripts/gdb)
@@ -88,6 +89,13 @@ pkgs=(
 #                         (docs/NOTES.md); TF-A carries the same BSD-2-Clause libfdt.
 #   libsodium             Ed25519 verify, SHA-512, SipHash for the bare-metal kernels.
 srcpkgs=(arm-trusted-firmware libsodium)
+# Files taken out of a downloaded binary package (never installed: console-setup-linux would
+# pull in keyboard-configuration and its debconf questions), into third_party/debfiles/:
+#   console-setup-linux   the console font (Lat15-VGA16.psf.gz, 8x16 VGA glyphs) that the
+#                         build converts for the framebuffer console (src/tools/psf2c.py)
+debfile_pkg=console-setup-linux
+debfile_path=usr/share/consolefonts/Lat15-VGA16.psf.gz
+debfile_dir="$top/third_party/debfiles"
 
 check_only=0
 [ "${1:-}" = "--check" ] && check_only=1
@@ -105,6 +113,8 @@ missing_src=()
 for s in "${srcpkgs[@]}"; do
   compgen -G "$srcdir/$s-*/" >/dev/null || missing_src+=("$s")
 done
+missing_debfile=0
+[ -f "$debfile_dir/${debfile_path##*/}" ] || missing_debfile=1
 stamp_ok=0
 if [ -f "$stamp" ] && [ -f "$dpkg_status" ] && ! [ "$dpkg_status" -nt "$stamp" ]; then
   key=""
@@ -126,11 +136,12 @@ if [ $stamp_ok -eq 0 ]; then
   if [ ${#missing[@]} -ne 0 ] && [ -f "$stamp" ]; then : >"$stamp"; fi
 fi
 
-if [ ${#missing[@]} -eq 0 ] && [ ${#missing_src[@]} -eq 0 ]; then
+if [ ${#missing[@]} -eq 0 ] && [ ${#missing_src[@]} -eq 0 ] && [ $missing_debfile -eq 0 ]; then
   exit 0
 fi
 if [ $check_only -eq 1 ]; then
-  echo "deps: missing packages: ${missing[*]:-none}; missing sources: ${missing_src[*]:-none}" >&2
+  echo "deps: missing packages: ${missing[*]:-none}; missing sources: ${missing_src[*]:-none};" \
+    "missing files: $([ $missing_debfile -eq 1 ] && echo "$debfile_path" || echo none)" >&2
   exit 1
 fi
 
@@ -217,5 +228,19 @@ if [ ${#missing_src[@]} -ne 0 ]; then
     rm -f "$srcdir/$s"_*  # keep the unpacked tree only
     compgen -G "$srcdir/$s-*/" >/dev/null || { echo "deps: $s did not unpack" >&2; exit 1; }
   done
+fi
+
+if [ $missing_debfile -eq 1 ]; then
+  echo "deps: taking $debfile_path out of Debian's $debfile_pkg into third_party/debfiles/"
+  apt_update
+  tmp=$(mktemp -d)
+  chmod 755 "$tmp" # apt's download user must be able to write there
+  (cd "$tmp" && apt-get download -qq "$debfile_pkg" >"$tmp/log" 2>&1) || {
+    cat "$tmp/log" >&2; echo "deps: 'apt-get download $debfile_pkg' failed" >&2; exit 1; }
+  dpkg-deb -x "$tmp/${debfile_pkg}"_*.deb "$tmp/x"
+  [ -f "$tmp/x/$debfile_path" ] || { echo "deps: $debfile_pkg has no $debfile_path" >&2; exit 1; }
+  mkdir -p "$debfile_dir"
+  cp "$tmp/x/$debfile_path" "$debfile_dir/"
+  rm -rf "$tmp"
 fi
 echo "deps: ok"

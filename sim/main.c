@@ -17,10 +17,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "host.h"
 #include "rumpk/abi.h"
 
 #define DEFAULT_RAM_MIB 32
+#define DEFAULT_FB_W 1280
+#define DEFAULT_FB_H 720
 
 static void usage(FILE *f)
 {
@@ -40,6 +44,17 @@ static void usage(FILE *f)
 		"                      moves only by the kernel's own events (an idle CPU jumps to\n"
 		"                      the next deadline) and 1 ms per 1 ms of the sim's CPU, the\n"
 		"                      host timer is never armed\n"
+		"      --display MODE  sdl: a window with the console and the live HUD (SDL2,\n"
+		"                      loaded only then; keys go to the console, closing the\n"
+		"                      window ends the input); none: the terminal only. Default:\n"
+		"                      sdl when DISPLAY or WAYLAND_DISPLAY is set, else none\n"
+		"      --size WxH      the framebuffer in pixels (default %ux%u; the window can\n"
+		"                      be resized, the picture scales)\n"
+		"      --screenshot F  at halt, the framebuffer as a PPM image to F and the\n"
+		"                      console's text to F.txt (needs --display sdl)\n"
+		"      --seed N        the boot entropy from N (0..2^64-1) instead of the host's\n"
+		"                      random numbers: the same boot key, AT_RANDOM and\n"
+		"                      provenance ids on every run\n"
 		"  -h, --help          this text\n"
 		"\n"
 		"Kernel command line keys:\n"
@@ -48,7 +63,7 @@ static void usage(FILE *f)
 		"  failstage=NAME      force boot stage NAME to fail (for testing the harness)\n"
 		"  init=PATH           the first program, e.g. init=/bin/hello (default /bin/nipbox\n"
 		"                      when the initrd has it); the exit status is then init's\n",
-		RUMPK_BOOT_CMDLINE_MAX - 1, DEFAULT_RAM_MIB);
+		RUMPK_BOOT_CMDLINE_MAX - 1, DEFAULT_RAM_MIB, DEFAULT_FB_W, DEFAULT_FB_H);
 }
 
 /* The build tree's initrd: ../initrd.tar next to this executable's directory. Returns a
@@ -79,11 +94,19 @@ int main(int argc, char **argv)
 		{ "initrd", required_argument, NULL, 'i' },
 		{ "no-initrd", no_argument, NULL, 'N' },
 		{ "clock", required_argument, NULL, 'c' },
+		{ "display", required_argument, NULL, 'd' },
+		{ "size", required_argument, NULL, 'S' },
+		{ "screenshot", required_argument, NULL, 'P' },
+		{ "seed", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct hosted_config cfg = { .ram_bytes = (uint64_t)DEFAULT_RAM_MIB << 20, .cmdline = "" };
+	struct hosted_config cfg = { .ram_bytes = (uint64_t)DEFAULT_RAM_MIB << 20, .cmdline = "",
+				     .fb_width = DEFAULT_FB_W, .fb_height = DEFAULT_FB_H };
 	int c, no_initrd = 0;
+	const char *env_display = getenv("DISPLAY"), *env_wayland = getenv("WAYLAND_DISPLAY");
+
+	cfg.display = (env_display && *env_display) || (env_wayland && *env_wayland);
 
 	while ((c = getopt_long(argc, argv, "a:m:i:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -124,6 +147,49 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'd':
+			if (strcmp(optarg, "sdl") == 0 || strcmp(optarg, "none") == 0) {
+				cfg.display = strcmp(optarg, "sdl") == 0;
+			} else {
+				fprintf(stderr, "rumpk-sim: --display: '%s' is neither sdl nor none\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'S': {
+			unsigned w, h;
+			char extra;
+			if (sscanf(optarg, "%ux%u%c", &w, &h, &extra) != 2 || w < 640 || h < 200 ||
+			    w > 7680 || h > 4320) {
+				fprintf(stderr, "rumpk-sim: --size: '%s' is not WxH from 640x200 to "
+					"7680x4320\n", optarg);
+				return 2;
+			}
+			cfg.fb_width = w;
+			cfg.fb_height = h;
+			break;
+		}
+		case 'P':
+			cfg.screenshot = optarg;
+			break;
+		case 's': {
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(optarg, &end, 0);
+			if (errno || *end || !*optarg || optarg[0] == '-') {
+				fprintf(stderr, "rumpk-sim: --seed: '%s' is not a number from 0 to "
+					"2^64-1\n", optarg);
+				return 2;
+			}
+			/* 32 bytes: SHA-512 of "rumpk-sim seed " and the number, its first half */
+			char msg[64];
+			unsigned char h[crypto_hash_sha512_BYTES];
+			int len = snprintf(msg, sizeof(msg), "rumpk-sim seed %llu", n);
+			crypto_hash_sha512(h, (const unsigned char *)msg, (unsigned long long)len);
+			memcpy(cfg.seed, h, sizeof(cfg.seed));
+			cfg.seeded = 1;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -131,6 +197,10 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
+	}
+	if (cfg.screenshot && !cfg.display) {
+		fprintf(stderr, "rumpk-sim: --screenshot needs a framebuffer: add --display sdl\n");
+		return 2;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "rumpk-sim: unexpected argument '%s' (see --help)\n", argv[optind]);

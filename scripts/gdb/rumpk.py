@@ -115,7 +115,12 @@ class SwitchFrame:
         sp = int(fiber["ctx"]["sp"])
         fr = gdb.Value(sp).cast(self.t.pointer()).dereference()
         regs = {}
+        frame = gdb.newest_frame()
         for fld in self.t.fields():
+            try:
+                frame.read_register(fld.name)  # a field that names no register (padding)
+            except (ValueError, gdb.error):
+                continue
             regs[fld.name] = int(fr[fld.name])
         regs["sp"] = sp + self.t.sizeof
         return regs

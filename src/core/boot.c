@@ -24,7 +24,9 @@
 
 #include "cmdline.h"
 #include "exec.h"
+#include "fbcon.h"
 #include "hal.h"
+#include "hud.h"
 #include "kprintf.h"
 #include "kutil.h"
 #include "mem.h"
@@ -234,6 +236,8 @@ const struct rumpk_boot_info *boot_info(void)
 void core_halt(int code)
 {
 	hal_irq_save();
+	if (code != 255) /* an orderly halt (not a panic): the HUD shows the final state */
+		hud_draw();
 	kprintf("halted, code %d\n", hal_exit_status(code));
 	hal_halt(code);
 }
@@ -328,6 +332,7 @@ void core_main(const struct rumpk_boot_info *bi)
 
 	hal_irq_save();
 	the_boot_info = bi;
+	fbcon_init(); /* a framebuffer console when the machine has a framebuffer */
 	kprintf("rumpk %s on %s\n", RUMPK_VERSION_STRING, hal_name());
 	if (check_failstage(bi->cmdline, forced, sizeof(forced)) ||
 	    selftest_check_names(bi->cmdline))
@@ -367,6 +372,7 @@ void core_main(const struct rumpk_boot_info *bi)
 		else
 			kprintf("[stage %02d/%02d] %s ok\n", i + 1, n, stages[i].name);
 	}
+	hud_start(); /* the live panel, only beside a framebuffer console */
 	if (selftest_run(bi->cmdline))
 		core_halt(SELFTEST_EXIT_CODE);
 	core_halt(run_init(bi->cmdline));

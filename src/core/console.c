@@ -10,6 +10,7 @@
  */
 #include "console.h"
 
+#include "fbcon.h"
 #include "hal.h"
 #include "proc.h"
 #include "ringwatch.h"
@@ -112,10 +113,16 @@ int64_t console_read(char *buf, size_t max)
 	return (int64_t)n;
 }
 
+void console_out(const char *bytes, size_t n)
+{
+	hal_console_write(bytes, n);
+	fbcon_write(bytes, n);
+}
+
 void console_write(const char *bytes, size_t n)
 {
 	C.st.out_bytes += n;
-	hal_console_write(bytes, n);
+	console_out(bytes, n);
 }
 
 void console_stats(struct console_stats *out)

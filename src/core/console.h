@@ -36,6 +36,10 @@ struct console_stats {
 };
 void console_stats(struct console_stats *out);
 
+/* console_out — any context, the panic path too: n bytes to every console there is (the
+ * HAL's, and the framebuffer's when it exists). kprintf writes through it. */
+void console_out(const char *bytes, size_t n);
+
 /* console_write — any context: n bytes to the HAL's console (counted). */
 void console_write(const char *bytes, size_t n);
 

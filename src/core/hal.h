@@ -33,7 +33,7 @@
 #include "hal_arch.h" /* the HAL's own inline helpers, found through the include path */
 
 /* Bumped whenever a function is added, removed or changes meaning. */
-#define HAL_API_VERSION 5
+#define HAL_API_VERSION 6
 
 /* ---- boot ---------------------------------------------------------------------------- */
 
@@ -332,6 +332,33 @@ void core_user_return(struct hal_uframe *f, int action);
  */
 void *core_page_alloc(unsigned order);
 void core_page_free(void *p, unsigned order);
+
+/* ---- framebuffer ----------------------------------------------------------------------- */
+
+/*
+ * A framebuffer the core draws into (fbcon.c: the console; hud.c: the live panel): 32-bit
+ * pixels 0x00RRGGBB, row after row, `stride` pixels from one row's start to the next. The
+ * memory is the core's to write at any time; the HAL shows it (the sim: an SDL2 window).
+ */
+struct hal_fb {
+	uint32_t *pixels;
+	uint32_t width, height; /* pixels */
+	uint32_t stride;        /* pixels per row, >= width */
+};
+
+/* hal_fb_get — core only, any state. Fills *fb and returns 0 when this machine has a
+ * framebuffer (the sim with --display sdl), else -RUMPK_ENOSYS (the core then draws
+ * nothing and starts no HUD). The answer never changes during a boot. */
+int hal_fb_get(struct hal_fb *fb);
+
+/* hal_fb_flush — core only, any state, never blocks. [x, x+w) x [y, y+h) changed: the HAL
+ * shows it soon (the sim marks it for its window's next frame). Cheap enough per write. */
+void hal_fb_flush(uint32_t x, uint32_t y, uint32_t w, uint32_t h);
+
+/* hal_fb_text — core only. The console's text grid (rows of `cols` bytes, `rows` of them,
+ * the core's memory, kept current by fbcon.c) for a HAL that saves it beside a picture of
+ * the framebuffer at halt (the sim's --screenshot FILE writes FILE.txt). Called once. */
+void hal_fb_text(const uint8_t *cells, uint32_t cols, uint32_t rows);
 
 /* ---- cpu ----------------------------------------------------------------------------- */
 

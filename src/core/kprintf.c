@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "boot.h"
+#include "console.h"
 #include "hal.h"
 #include "kutil.h"
 #include "param.h"
@@ -28,7 +29,7 @@ struct sink {
 static void sink_flush(struct sink *s)
 {
 	if (s->console && s->pos) {
-		hal_console_write(s->buf, s->pos);
+		console_out(s->buf, s->pos);
 		s->pos = 0;
 	}
 }

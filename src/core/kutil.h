@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #define kmemcpy __builtin_memcpy
+#define kmemmove __builtin_memmove
 #define kmemset __builtin_memset
 #define kmemcmp __builtin_memcmp
 #define kstrlen __builtin_strlen

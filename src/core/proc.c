@@ -675,6 +675,20 @@ int proc_wait_exit(int pid)
 	return status;
 }
 
+int proc_list(struct rumpk_procinfo *out, int max)
+{
+	int n = 0;
+	for (int i = 0; i < PROC_MAX && n < max; i++)
+		if (procs[i].slot_state != P_FREE)
+			fill_info(&procs[i], &out[n++]);
+	return n;
+}
+
+int proc_war_mode(void)
+{
+	return gov.mode == GOV_WAR;
+}
+
 void proc_stats(struct proc_stats *out)
 {
 	*out = st;

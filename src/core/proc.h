@@ -67,4 +67,11 @@ struct proc_stats {
 };
 void proc_stats(struct proc_stats *out);
 
+/* proc_list — up to max processes (zombies included) as SYS_PS describes them, in slot
+ * order, into kernel memory; returns how many. For the HUD. */
+int proc_list(struct rumpk_procinfo *out, int max);
+
+/* proc_war_mode — 1 while the I/O governor is in War mode (rings polled), 0 in Peace. */
+int proc_war_mode(void);
+
 #endif /* RUMPK_PROC_H */

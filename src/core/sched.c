@@ -43,6 +43,7 @@ struct sched_cpu {
 	uint64_t tick_deadline;    /* next slice tick, 0 when none is armed */
 	struct fiber *tick_owner;  /* current at the previous tick */
 	int need_resched;
+	int account_all;           /* CPU time for every fiber, not only user threads (HUD) */
 	struct sched_stats st;
 };
 
@@ -202,9 +203,9 @@ static struct fiber *take_next(struct sched_cpu *c)
 		check_canary(prev);
 		c->current = next;
 		c->tick_owner = 0; /* its slice starts at the next tick */
-		if (prev->user || next->user) { /* CPU time, for user threads only */
+		if (prev->user || next->user || c->account_all) { /* CPU time: user threads */
 			uint64_t now = hal_time_ns();
-			if (prev->user)
+			if (prev->user || c->account_all)
 				prev->cpu_ns += now - prev->slice_start;
 			next->slice_start = now;
 		}
@@ -227,6 +228,40 @@ static void switch_to_next(struct sched_cpu *c)
 struct fiber *sched_current(void)
 {
 	return this_cpu()->current;
+}
+
+void sched_account_all(void)
+{
+	hal_irq_state_t s = hal_irq_save();
+	struct sched_cpu *c = this_cpu();
+	if (!c->account_all) {
+		c->account_all = 1;
+		c->current->slice_start = hal_time_ns();
+	}
+	hal_irq_restore(s);
+}
+
+int sched_fibers(struct fiber_info *out, int max)
+{
+	int n = 0;
+	hal_irq_state_t s = hal_irq_save();
+	struct sched_cpu *c = this_cpu();
+	for (struct fiber *f = all_fibers; f && n < max; f = f->all_next) {
+		if (f->state == FIBER_ZOMBIE)
+			continue;
+		out[n].id = f->id;
+		size_t k = 0;
+		for (; f->name && f->name[k] && k < sizeof(out[n].name) - 1; k++)
+			out[n].name[k] = f->name[k];
+		out[n].name[k] = '\0';
+		out[n].state = f == c->current ? FIBER_RUNNING : f->state;
+		out[n].prio = f->prio;
+		out[n].user = f->user != 0;
+		out[n].cpu_ns = fiber_cpu_ns(f);
+		n++;
+	}
+	hal_irq_restore(s);
+	return n;
 }
 
 void fiber_yield(void)
@@ -525,7 +560,7 @@ uint64_t fiber_cpu_ns(const struct fiber *f)
 {
 	hal_irq_state_t s = hal_irq_save();
 	uint64_t ns = f->cpu_ns;
-	if (f == this_cpu()->current && f->user)
+	if (f == this_cpu()->current && (f->user || this_cpu()->account_all))
 		ns += hal_time_ns() - f->slice_start;
 	hal_irq_restore(s);
 	return ns;

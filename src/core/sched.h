@@ -63,6 +63,23 @@ struct fiber {
 	uint64_t cpu_ns;              /* time on the CPU, counted for fibers with `user` only */
 };
 
+/* sched_account_all — from now on every fiber's cpu_ns is counted (normally only user
+ * threads'): one more clock read per switch. The HUD turns it on. */
+void sched_account_all(void);
+
+/* A fiber as sched_fibers reports it. */
+struct fiber_info {
+	uint32_t id;
+	char name[24];     /* a copy, cut to 23 bytes */
+	uint8_t state;     /* enum fiber_state; the CPU's current fiber is FIBER_RUNNING */
+	uint8_t prio;
+	uint8_t user;      /* it carries a user thread */
+	uint64_t cpu_ns;
+};
+
+/* sched_fibers — up to max live fibers (not zombies), newest first; returns how many. */
+int sched_fibers(struct fiber_info *out, int max);
+
 struct sched_stats {
 	uint64_t fibers;      /* live fibers, boot and idle included */
 	uint64_t switches;    /* context switches */

@@ -30,7 +30,10 @@ void hal_console_write(const char *buf, size_t len)
 
 int hal_console_getc(void)
 {
-	int c = host_console_getc();
+	int c = host_display_getc();
+	if (c >= 0 || c == -2)
+		return c == -2 ? -RUMPK_EIO : c;
+	c = host_console_getc();
 	return c == -2 ? -RUMPK_EIO : c < 0 ? -RUMPK_EAGAIN : c;
 }
 
@@ -143,8 +146,33 @@ void hal_cpu_idle(void)
 	deliver_pending();
 }
 
+int hal_fb_get(struct hal_fb *fb)
+{
+	uint32_t w, h;
+	uint32_t *p = host_display_pixels(&w, &h);
+	if (!p)
+		return -RUMPK_ENOSYS;
+	fb->pixels = p;
+	fb->width = w;
+	fb->height = h;
+	fb->stride = w;
+	return 0;
+}
+
+void hal_fb_flush(uint32_t x, uint32_t y, uint32_t w, uint32_t h)
+{
+	(void)x, (void)y, (void)w, (void)h;
+	host_display_dirty(); /* the window copies the whole framebuffer at its next frame */
+}
+
+void hal_fb_text(const uint8_t *cells, uint32_t cols, uint32_t rows)
+{
+	host_display_text(cells, cols, rows);
+}
+
 void hal_halt(int code)
 {
+	host_display_halt();
 	host_console_restore();
 	host_exit(hal_exit_status(code));
 }
@@ -192,7 +220,13 @@ void hosted_boot(const struct hosted_config *cfg)
 	bootinfo.mem[0].size = cfg->ram_bytes;
 	if (cfg->initrd_path)
 		load_initrd(ram, cfg->ram_bytes, cfg->initrd_path);
-	host_entropy(bootinfo.entropy, sizeof(bootinfo.entropy));
+	if (cfg->seeded)
+		for (i = 0; i < sizeof(bootinfo.entropy); i++)
+			bootinfo.entropy[i] = cfg->seed[i % sizeof(cfg->seed)];
+	else
+		host_entropy(bootinfo.entropy, sizeof(bootinfo.entropy));
+	if (cfg->display && host_display_init(cfg->fb_width, cfg->fb_height, cfg->screenshot) != 0)
+		host_die("--display sdl: no window (see above)");
 	for (i = 0; i + 1 < sizeof(bootinfo.cmdline) && c[i]; i++)
 		bootinfo.cmdline[i] = c[i];
 	bootinfo.cmdline[i] = '\0';

@@ -18,6 +18,14 @@ void host_console_write(const char *buf, size_t len);
 int host_console_getc(void); /* byte, -1 when nothing is waiting, -2 at the end of input */
 void host_console_init(void);    /* raw terminal, SIGIO on input (host_console.c) */
 void host_console_restore(void); /* the terminal and stdin as they were */
+
+/* host_display.c: the framebuffer and, with --display sdl, its SDL2 window (dlopen). */
+int host_display_init(uint32_t width, uint32_t height, const char *screenshot); /* 0 / -1 */
+uint32_t *host_display_pixels(uint32_t *width, uint32_t *height); /* NULL: no display */
+void host_display_dirty(void);
+void host_display_text(const uint8_t *cells, uint32_t cols, uint32_t rows);
+int host_display_getc(void); /* a key's byte, -1 none waiting, -2 the window was closed */
+void host_display_halt(void); /* --screenshot: FILE (PPM) and FILE.txt */
 /* SIGIO's first step: if it interrupted user code, redirects it into the kernel (the
  * console input is then taken at that user boundary) and returns 1; else 0. */
 int host_user_console_signal(void *ucontext);
@@ -96,6 +104,11 @@ struct hosted_config {
 	const char *cmdline;
 	const char *initrd_path; /* copied into guest RAM for boot_info.initrd; NULL: none */
 	uint64_t virtual_quantum_ns; /* 0: the real clock; else the virtual one, this quantum */
+	int display;                 /* 1: a framebuffer in an SDL2 window (--display sdl) */
+	uint32_t fb_width, fb_height;
+	const char *screenshot;      /* --screenshot FILE, or NULL */
+	int seeded;                  /* --seed: the boot entropy comes from seed, not getrandom */
+	uint8_t seed[32];
 };
 void hosted_boot(const struct hosted_config *cfg) __attribute__((noreturn));
 

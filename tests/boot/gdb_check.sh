@@ -27,7 +27,7 @@ case "$target" in
     printf 'ps\nhalt 0\n' >"$out/gdb-input.txt"
     timeout 120 gdb -q -batch -nx -x "$top/scripts/gdb/rumpk.py" -x "$top/scripts/gdb/sim.gdb" \
       -ex 'break sys_ps' -ex "run <$out/gdb-input.txt" "${cmds[@]}" -ex kill \
-      --args "$sim" --initrd "$initrd" >"$log" 2>&1 || true
+      --args "$sim" --display none --initrd "$initrd" >"$log" 2>&1 || true
     ;;
   qemu)
     arch=$1 elf=$2 sock=$out/gdb.sock

@@ -136,6 +136,29 @@ const char *hal_name(void)
 	return "fake";
 }
 
+int hal_fb_get(struct hal_fb *fb)
+{
+	if (!fake.fb.pixels)
+		return -RUMPK_ENOSYS;
+	*fb = fake.fb;
+	return 0;
+}
+
+void hal_fb_flush(uint32_t x, uint32_t y, uint32_t w, uint32_t h)
+{
+	if ((uint64_t)x + w > fake.fb.width || (uint64_t)y + h > fake.fb.height)
+		ck_abort_msg("hal_fb_flush(%u, %u, %u, %u) outside a %ux%u framebuffer", x, y, w, h,
+			     fake.fb.width, fake.fb.height);
+	fake.fb_flushes++;
+}
+
+void hal_fb_text(const uint8_t *cells, uint32_t cols, uint32_t rows)
+{
+	fake.fb_cells = cells;
+	fake.fb_cols = cols;
+	fake.fb_rows = rows;
+}
+
 void hal_console_write(const char *buf, size_t len)
 {
 	size_t room = sizeof(fake.console) - 1 - fake.console_len;

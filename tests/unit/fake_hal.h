@@ -31,6 +31,10 @@ struct fake_hal {
 	jmp_buf *halt_jmp;       /* where hal_halt jumps; NULL aborts the test */
 	int real_clock;          /* fake_real_clock(): host time, a real timer signal */
 	volatile int irq_pending; /* real clock: a timer signal arrived while disabled */
+	struct hal_fb fb;        /* fb.pixels set: hal_fb_get hands it out, else ENOSYS */
+	uint64_t fb_flushes;     /* hal_fb_flush calls */
+	const uint8_t *fb_cells; /* what hal_fb_text was given */
+	uint32_t fb_cols, fb_rows;
 	void (*on_halt)(void);   /* if set, hal_halt calls it first (halted/halt_code set):
 				  * for halts inside a signal handler, which should end the
 				  * forked test process rather than jump out of the handler */
