@@ -79,6 +79,9 @@ void hal_riscv64_sbi_set_timer(uint64_t ticks)
 	sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, ticks);
 }
 
+/* Keeps struct hal_switch_frame in the debug info for scripts/gdb/rumpk.py. */
+const struct hal_switch_frame *hal_switch_frame_for_debuggers __attribute__((used));
+
 const char *hal_name(void)
 {
 	return "riscv64-virt";

@@ -79,6 +79,14 @@ struct hal_ctx {
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
+/* switch.S's frame as a type, for debuggers (scripts/gdb/rumpk.py unwinds a suspended fiber
+ * from it): fields named after gdb's registers; `pc` is the ra slot, the resume address. */
+struct hal_switch_frame {
+	uint64_t pc, s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, pad;
+};
+_Static_assert(sizeof(struct hal_switch_frame) == CTX_FRAME_SIZE, "switch frame size");
+_Static_assert(__builtin_offsetof(struct hal_switch_frame, s0) == CTX_F_S(0), "switch frame s0");
+
 #define csr_read(csr)                                                  \
 	({                                                             \
 		uint64_t v__;                                          \
