@@ -126,6 +126,7 @@ struct hal_uframe;
 void hal_riscv64_mmu_init(struct rumpk_boot_info *bi, const uint64_t *mmio, unsigned nmmio);
 int hal_riscv64_user_page(struct hal_as *as, uint64_t va, unsigned need, uint64_t *pa);
 int hal_riscv64_user_mapped(struct hal_as *as, uint64_t va);
+int hal_riscv64_current_user_mapped(uint64_t va);
 void hal_riscv64_user_resume(struct hal_uframe *f) __attribute__((noreturn)); /* entry.S */
 void hal_riscv64_user_trap(struct hal_uframe *f) __attribute__((noreturn));   /* trap.c */
 /* plic.c: the PLIC and the UART's receive interrupt */

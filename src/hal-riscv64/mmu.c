@@ -498,6 +498,17 @@ int hal_riscv64_user_mapped(struct hal_as *as, uint64_t va)
 	return as && va >= USER_LO && va < USER_HI && (e = user_leaf(as, va, 0)) && mapped(*e);
 }
 
+/* 1 if va is mapped in the user space now in satp (none: 0). For naming a kernel fault:
+ * the kernel touched a user page outside the copy routines, where SUM is clear. */
+int hal_riscv64_current_user_mapped(uint64_t va)
+{
+	uint64_t satp = csr_read(satp);
+	if (!kspace || satp == kernel_satp || (satp >> 60) != (SATP_SV39 >> 60))
+		return 0;
+	return hal_riscv64_user_mapped((struct hal_as *)(uintptr_t)((satp & ((1ull << 44) - 1))
+								     << 12), va);
+}
+
 /* ---- user copies --------------------------------------------------------------------- */
 
 static int range_ok(struct hal_as *as, uint64_t uaddr, size_t len, unsigned need)

@@ -8,7 +8,8 @@
  *   - the supervisor external interrupt: the PLIC (plic.c, the UART's receive);
  *   - the one probe ebreak of hal_trap_init, recognised by its address: skip it;
  *   - anything else is a kernel bug: core_kernel_fault() names it and halts (a fiber
- *     whose stack ran into its guard page is named by the core).
+ *     whose stack ran into its guard page is named by the core; a page fault on a page
+ *     of the current user space is named as a kernel access to user memory).
  *
  * Traps from U-mode arrive on the user thread's kernel stack, below its frame (struct
  * hal_uframe, saved by entry.S), interrupts off: a timer or external interrupt is handled
@@ -67,6 +68,9 @@ static const char *const interrupt_names[] = {
 	[9] = "supervisor external interrupt",
 };
 
+#define KERNEL_USER_ACCESS \
+	"kernel access to user memory outside the copy routines (sstatus.SUM clear)"
+
 extern const char hal_riscv64_probe_insn[]; /* the ebreak in hal_trap_init */
 static volatile int probe_hits;
 
@@ -111,6 +115,12 @@ void hal_riscv64_trap(struct trap_frame *tf)
 		tf->sepc += insn_length(tf->sepc);
 		return;
 	}
+	if ((cause == 12 || cause == 13 || cause == 15) &&
+	    hal_riscv64_current_user_mapped(tf->stval))
+		core_kernel_fault(cause == 12   ? "instruction page fault: kernel jump into user memory"
+				  : cause == 13 ? "load page fault: " KERNEL_USER_ACCESS
+						: "store/AMO page fault: " KERNEL_USER_ACCESS,
+				  tf->sepc, tf->stval);
 	core_kernel_fault(cause_name(cause), tf->sepc, tf->stval);
 }
 
