@@ -24,6 +24,8 @@ static struct {
 	struct waitq readers;
 	struct console_stats st;
 	struct ring_watch watch; /* "console in" (ringwatch.h) */
+	int polled;              /* War mode: the receive interrupt is off, the core polls */
+	int waiting;             /* readers asleep in console_read */
 } C;
 
 static void ensure_ready(void)
@@ -101,7 +103,11 @@ int64_t console_read(char *buf, size_t max)
 	if (C.in == C.out && !C.eof)
 		core_console_rx(); /* input that came without an interrupt (a pipe, a file) */
 	while (C.in == C.out && !C.eof) {
+		if (C.waiting++ == 0 && C.polled)
+			hal_console_rx_irq(1); /* a sleeping reader needs the interrupt to wake it */
 		int err = sched_wait(&C.readers);
+		if (--C.waiting == 0 && C.polled)
+			hal_console_rx_irq(0);
 		if (err) {
 			hal_irq_restore(s);
 			return err; /* killed while it waited */
@@ -111,6 +117,29 @@ int64_t console_read(char *buf, size_t max)
 		buf[n++] = C.buf[C.out++ & (CONSOLE_IN_BYTES - 1)];
 	hal_irq_restore(s);
 	return (int64_t)n;
+}
+
+void console_set_polled(int polled)
+{
+	hal_irq_state_t s = hal_irq_save();
+	polled = polled != 0;
+	if (polled != C.polled) {
+		C.polled = polled;
+		if (!C.waiting)
+			hal_console_rx_irq(!polled);
+		C.st.mode_changes++;
+	}
+	hal_irq_restore(s);
+}
+
+void console_poll(void)
+{
+	if (C.polled) {
+		hal_irq_state_t s = hal_irq_save();
+		C.st.polls++;
+		core_console_rx();
+		hal_irq_restore(s);
+	}
 }
 
 void console_out(const char *bytes, size_t n)
@@ -135,6 +164,8 @@ void console_reset(void)
 	hal_irq_state_t s = hal_irq_save();
 	C.in = C.out = 0;
 	C.eof = 0;
+	C.polled = 0;
+	C.waiting = 0;
 	C.st = (struct console_stats){ 0 };
 	hal_irq_restore(s);
 }

@@ -33,8 +33,19 @@ struct console_stats {
 	uint64_t in_bytes;      /* bytes console_input accepted */
 	uint64_t in_dropped;    /* bytes it dropped: the ring was full */
 	uint64_t out_bytes;     /* bytes console_write passed to the HAL */
+	uint64_t polls;         /* console_poll calls that looked at the HAL (War mode) */
+	uint64_t mode_changes;  /* console_set_polled switches */
 };
 void console_stats(struct console_stats *out);
+
+/* console_set_polled — the I/O governor's mode for the console (proc.c): 1 in War mode (the
+ * HAL's receive interrupt off, hal_console_rx_irq(0), except while a reader sleeps), 0 in
+ * Peace (the interrupt on). Any context. */
+void console_set_polled(int polled);
+
+/* console_poll — War mode's poll, at each return to user code: takes whatever input the
+ * HAL holds (core_console_rx), Ctrl-C included; nothing in Peace mode. */
+void console_poll(void);
 
 /* console_out — any context, the panic path too: n bytes to every console there is (the
  * HAL's, and the framebuffer's when it exists). kprintf writes through it. */

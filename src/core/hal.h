@@ -33,7 +33,7 @@
 #include "hal_arch.h" /* the HAL's own inline helpers, found through the include path */
 
 /* Bumped whenever a function is added, removed or changes meaning. */
-#define HAL_API_VERSION 6
+#define HAL_API_VERSION 7
 
 /* ---- boot ---------------------------------------------------------------------------- */
 
@@ -69,6 +69,17 @@ int hal_console_getc(void);
  * receive interrupt need not call it: the core also polls before a reader sleeps.
  */
 void core_console_rx(void);
+
+/*
+ * hal_console_rx_irq — core only, interrupts disabled, never blocks. on = 1 lets the
+ * console's receive interrupt call core_console_rx (the default, and Peace mode's); on = 0
+ * masks it: the I/O governor is in War mode and the core polls the console itself at every
+ * return to user code, unless a reader is waiting for input (the core then turns it on
+ * again until the reader has its bytes: with every process blocked nothing else would
+ * poll). A HAL without a receive interrupt, or whose input is a signal that costs nothing
+ * while no byte arrives (the sim's SIGIO), may ignore it.
+ */
+void hal_console_rx_irq(int on);
 
 /* ---- traps --------------------------------------------------------------------------- */
 

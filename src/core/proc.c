@@ -489,6 +489,7 @@ static uint64_t refused_sum(const struct sys_counters *n)
  * polls), Peace sets it (the process rings). Only on a change of mode. */
 static void apply_mode(enum gov_mode m)
 {
+	console_set_polled(m == GOV_WAR);
 	for (int i = 0; i < PROC_MAX; i++) {
 		struct proc *q = &procs[i];
 		if (q->slot_state != P_LIVE || !q->ring)
@@ -525,9 +526,10 @@ static void op_boundary(void *owner)
 {
 	enum gov_mode before = gov.mode;
 
-	if (gov.mode == GOV_WAR)
+	if (gov.mode == GOV_WAR) {
 		drain(owner);
-	else if (governor_tick(&gov, hal_time_ns()) != before)
+		console_poll();
+	} else if (governor_tick(&gov, hal_time_ns()) != before)
 		apply_mode(gov.mode);
 }
 

@@ -12,7 +12,8 @@
  * bytes are still waiting after core_console_rx, the receive interrupts are masked, and
  * hal_console_getc unmasks them the next time it finds the FIFO empty (the core polls
  * before a reader sleeps): no interrupt storm, and nothing waits forever. Polling works
- * the same with or without the interrupt.
+ * the same with or without the interrupt. In the I/O governor's War mode the core masks
+ * them too (hal_console_rx_irq(0)) and polls at every return to user code instead.
  * Bytes go out exactly as given (hal.h), '\n' included: with -serial stdio on a terminal,
  * QEMU leaves the host tty's output processing on, which adds the '\r'.
  */
@@ -39,6 +40,13 @@
 static uintptr_t uart = KVA_OFFSET + 0x09000000; /* QEMU hw/arm/virt.c memmap, VIRT_UART */
 static int rx_irq;       /* the GIC delivers our interrupt: rx interrupts may be unmasked */
 static int rx_masked;    /* ... but are masked until the FIFO has been seen empty */
+static int rx_polled;    /* ... and while the core polls (War mode: hal_console_rx_irq(0)) */
+
+/* IMSC as the three flags say. */
+static void rx_update(void)
+{
+	mmio_write32(uart + UART_IMSC, rx_irq && !rx_masked && !rx_polled ? INT_RX | INT_RT : 0);
+}
 
 /* Waits until the last byte has left the shift register (before the machine stops). */
 void hal_aarch64_pl011_flush(void)
@@ -80,7 +88,14 @@ void hal_aarch64_pl011_rx_enable(int on)
 {
 	rx_irq = on;
 	rx_masked = 0;
-	mmio_write32(uart + UART_IMSC, on ? INT_RX | INT_RT : 0);
+	rx_update();
+}
+
+/* The core's switch (hal.h): War mode polls, so the receive interrupts stay masked. */
+void hal_console_rx_irq(int on)
+{
+	rx_polled = !on;
+	rx_update();
 }
 
 /* Interrupts disabled (the IRQ path). */
@@ -98,7 +113,7 @@ int hal_console_getc(void)
 	if (mmio_read32(uart + UART_FR) & FR_RXFE) {
 		if (rx_masked) {
 			rx_masked = 0;
-			mmio_write32(uart + UART_IMSC, INT_RX | INT_RT);
+			rx_update();
 		}
 		return -RUMPK_EAGAIN;
 	}

@@ -6,7 +6,8 @@
  * core_main included. Input also raises the receive interrupt (IER.ERBFI, through the
  * PLIC: plic.c) once hal_trap_init asks for it. When the core leaves bytes in the FIFO
  * (its ring is full) the interrupt is masked, since the level would stay up; the next
- * hal_console_getc that finds the FIFO empty unmasks it. Bytes go out untranslated: QEMU's
+ * hal_console_getc that finds the FIFO empty unmasks it. In the I/O governor's War mode the
+ * core masks it too (hal_console_rx_irq(0)) and polls at every return to user code. Bytes go out untranslated: QEMU's
  * stdio backend leaves the host terminal's output processing (OPOST/ONLCR) on, so "\n"
  * already shows as a new line, and the boot tests strip CR anyway.
  *
@@ -40,6 +41,7 @@
  * wild address. */
 static volatile uint8_t *uart;
 static int rx_wanted, rx_on; /* the receive interrupt: asked for, and enabled now */
+static int rx_polled;        /* the core polls (War mode: hal_console_rx_irq(0)) */
 
 static inline uint8_t reg_read(int r)
 {
@@ -92,7 +94,7 @@ int hal_console_getc(void)
 	if (!uart)
 		return -RUMPK_EAGAIN;
 	if (!(reg_read(LSR) & LSR_DR)) {
-		if (rx_wanted && !rx_on) {
+		if (rx_wanted && !rx_on && !rx_polled) {
 			rx_on = 1;
 			reg_write(IER, IER_ERBFI);
 		}
@@ -103,9 +105,17 @@ int hal_console_getc(void)
 
 void hal_riscv64_uart_rx_irq(int on)
 {
-	rx_wanted = rx_on = on;
+	rx_wanted = on;
+	rx_on = on && !rx_polled;
 	if (uart)
-		reg_write(IER, on ? IER_ERBFI : 0);
+		reg_write(IER, rx_on ? IER_ERBFI : 0);
+}
+
+/* The core's switch (hal.h): War mode polls, so the receive interrupt stays masked. */
+void hal_console_rx_irq(int on)
+{
+	rx_polled = !on;
+	hal_riscv64_uart_rx_irq(rx_wanted);
 }
 
 void hal_riscv64_uart_rx_done(void)

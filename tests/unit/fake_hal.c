@@ -136,6 +136,12 @@ const char *hal_name(void)
 	return "fake";
 }
 
+void hal_console_rx_irq(int on)
+{
+	fake.rx_irq_off = !on;
+	fake.rx_irq_calls++;
+}
+
 int hal_fb_get(struct hal_fb *fb)
 {
 	if (!fake.fb.pixels)

@@ -31,6 +31,8 @@ struct fake_hal {
 	jmp_buf *halt_jmp;       /* where hal_halt jumps; NULL aborts the test */
 	int real_clock;          /* fake_real_clock(): host time, a real timer signal */
 	volatile int irq_pending; /* real clock: a timer signal arrived while disabled */
+	int rx_irq_off;          /* hal_console_rx_irq(0) is in force */
+	unsigned rx_irq_calls;
 	struct hal_fb fb;        /* fb.pixels set: hal_fb_get hands it out, else ENOSYS */
 	uint64_t fb_flushes;     /* hal_fb_flush calls */
 	const uint8_t *fb_cells; /* what hal_fb_text was given */

@@ -12,6 +12,7 @@
 #include "hosted_as.h"
 #include "mem.h"
 #include "param.h"
+#include "sched.h"
 #include "sysfile.h"
 #include "tar_image.h"
 #include "tarfs.h"
@@ -226,6 +227,56 @@ START_TEST(console_both_ways)
 }
 END_TEST
 
+/* War mode (the governor's): the HAL's receive interrupt is masked and the core polls at
+ * each return to user code (console_poll); a reader that must sleep turns it back on until
+ * it has its bytes, since with everything blocked nobody else would poll. Peace: the
+ * interrupt is on and console_poll takes nothing. */
+static int64_t reader_got;
+static char reader_buf[8];
+
+static void reader(void *arg)
+{
+	(void)arg;
+	reader_got = console_read(reader_buf, sizeof(reader_buf));
+}
+
+START_TEST(console_war_mode_polls)
+{
+	struct console_stats cs;
+	char buf[8];
+	ck_assert_int_eq(sched_init(), 0);
+	console_set_polled(1);
+	ck_assert_int_eq(fake.rx_irq_off, 1);
+	fake.input = "hey";
+	console_poll();
+	console_stats(&cs);
+	ck_assert_uint_eq(cs.polls, 1);
+	ck_assert_int_eq(console_read(buf, sizeof(buf)), 3); /* the poll took it */
+	ck_assert_mem_eq(buf, "hey", 3);
+
+	/* a reader asleep in War mode has the interrupt on; it goes off again once it woke */
+	fake.input = NULL;
+	ck_assert_ptr_nonnull(fiber_spawn("reader", reader, NULL, SCHED_PRIO_DEFAULT, NULL));
+	fiber_yield();
+	ck_assert_int_eq(fake.rx_irq_off, 0);
+	console_input("q", 1);
+	fiber_yield();
+	ck_assert_int_eq(reader_got, 1);
+	ck_assert_int_eq(reader_buf[0], 'q');
+	ck_assert_int_eq(fake.rx_irq_off, 1);
+
+	/* Peace: the interrupt is on, a poll takes nothing */
+	console_set_polled(0);
+	ck_assert_int_eq(fake.rx_irq_off, 0);
+	fake.input = "zz";
+	console_poll();
+	console_stats(&cs);
+	ck_assert_uint_eq(cs.polls, 1);
+	ck_assert_str_eq(fake.input, "zz");
+	ck_assert_uint_eq(cs.mode_changes, 2);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sysfile");
@@ -237,6 +288,7 @@ int main(void)
 	tcase_add_test(tc, handle_limit_is_per_process);
 	tcase_add_test(tc, directories_and_stat);
 	tcase_add_test(tc, console_both_ways);
+	tcase_add_test(tc, console_war_mode_polls);
 	suite_add_tcase(s, tc);
 	return unit_main(s);
 }
