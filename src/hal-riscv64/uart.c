@@ -7,9 +7,9 @@
  * PLIC: plic.c) once hal_trap_init asks for it. When the core leaves bytes in the FIFO
  * (its ring is full) the interrupt is masked, since the level would stay up; the next
  * hal_console_getc that finds the FIFO empty unmasks it. In the I/O governor's War mode the
- * core masks it too (hal_console_rx_irq(0)) and polls at every return to user code. Bytes go out untranslated: QEMU's
- * stdio backend leaves the host terminal's output processing (OPOST/ONLCR) on, so "\n"
- * already shows as a new line, and the boot tests strip CR anyway.
+ * core masks it too (hal_console_rx_irq(0)) and polls at every return to user code. Bytes
+ * go out untranslated: QEMU's stdio backend leaves the host terminal's output processing
+ * (OPOST/ONLCR) on, so "\n" already shows as a new line, and the boot tests strip CR anyway.
  *
  * Register map and bits: the TI PC16550D data sheet (QEMU hw/char/serial.c models it);
  * one byte per register, reg-shift 0 on virt.
