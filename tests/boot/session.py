@@ -29,6 +29,7 @@ THE SESSION FORMAT (tests/boot/sessions/*.session), one directive per line:
                             order, nothing more and nothing less, except:
       ...                   any number of lines (zero included)
       *                     inside a line: any characters (`\\*` is a star)
+      %N                    inside a line: a positive integer (1, 2, ...; not 0)
       $NAME                 inside a line: captures a word ([A-Za-z0-9_.+-]+) for later
                             `>` lines (e.g. `[$pid] spin`, then `> kill $pid`); once
                             captured, $NAME in an expected line must be that same word;
@@ -111,6 +112,9 @@ def line_regex(pat, groups, names):
         c = pat[i]
         if c == "\\" and i + 1 < len(pat):
             rx += re.escape(pat[i + 1])
+            i += 2
+        elif pat.startswith("%N", i):
+            rx += "[1-9][0-9]*"
             i += 2
         elif c == "*":
             rx += "[^\n]*?"
