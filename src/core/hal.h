@@ -195,6 +195,31 @@ int hal_stack_guard(void *page, int on);
 struct hal_as;
 
 /*
+ * The argument rules every HAL's hal_as_map/protect/unmap/share apply first, one copy for
+ * all of them, so every port answers the same bad call with the same error:
+ * hal_as_check_range — [va, va + size) page aligned, not empty (else -RUMPK_EINVAL), inside
+ * [lo, hi) without wrapping (else -RUMPK_ERANGE); hal_as_check_prot — only HAL_PROT_* bits,
+ * never W with X (-RUMPK_EINVAL). Both return 0 when the arguments pass.
+ */
+static inline int hal_as_check_range(uint64_t va, uint64_t size, uint64_t lo, uint64_t hi)
+{
+	if (((va | size) & 4095u) || size == 0)
+		return -RUMPK_EINVAL;
+	if (va + size < va || va < lo || va + size > hi)
+		return -RUMPK_ERANGE;
+	return 0;
+}
+
+static inline int hal_as_check_prot(unsigned prot)
+{
+	if (prot & ~(HAL_PROT_R | HAL_PROT_W | HAL_PROT_X))
+		return -RUMPK_EINVAL;
+	if ((prot & HAL_PROT_W) && (prot & HAL_PROT_X))
+		return -RUMPK_EINVAL; /* W^X, always */
+	return 0;
+}
+
+/*
  * hal_as_create — core only, fiber context, may allocate. A new, empty address space; its
  * user addresses are [*user_lo, *user_hi) (on bare metal the same for every space; on the
  * hosted HAL, where all spaces share the process, a range of its own). Returns 0,

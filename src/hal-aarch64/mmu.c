@@ -365,14 +365,11 @@ static int covered(struct hal_as *as, uint64_t va, uint64_t len, unsigned need)
 	return 1;
 }
 
+/* hal.h's shared rules, in the order every HAL applies them: range, then prot. */
 static int range_args(uint64_t va, uint64_t size, unsigned prot)
 {
-	if ((va | size) & (PAGE - 1) || size == 0 || (prot & ~7u) ||
-	    ((prot & HAL_PROT_W) && (prot & HAL_PROT_X)))
-		return -RUMPK_EINVAL;
-	if (va + size < va || va + size > USER_TOP)
-		return -RUMPK_ERANGE;
-	return 0;
+	int err = hal_as_check_range(va, size, 0, USER_TOP);
+	return err ? err : hal_as_check_prot(prot);
 }
 
 int hal_as_create(struct hal_as **out, uint64_t *user_lo, uint64_t *user_hi)

@@ -86,20 +86,7 @@ static int injected_failure(void)
 
 static int check_range(const struct hal_as *as, uint64_t va, uint64_t size)
 {
-	if (((va | size) & (AS_PAGE - 1)) || size == 0)
-		return -RUMPK_EINVAL;
-	if (va + size < va || va < as->lo || va + size > as->hi)
-		return -RUMPK_ERANGE;
-	return 0;
-}
-
-static int check_prot(unsigned prot)
-{
-	if (prot & ~(HAL_PROT_R | HAL_PROT_W | HAL_PROT_X))
-		return -RUMPK_EINVAL;
-	if ((prot & HAL_PROT_W) && (prot & HAL_PROT_X))
-		return -RUMPK_EINVAL; /* W^X, always */
-	return 0;
+	return hal_as_check_range(va, size, as->lo, as->hi);
 }
 
 /* 1 if [start, end) is covered by ranges without a hole and each has all of `need`. */
@@ -208,7 +195,7 @@ int hal_as_map(struct hal_as *as, uint64_t va, uint64_t size, unsigned prot)
 	int err = check_range(as, va, size);
 	unsigned i;
 
-	if (err || (err = check_prot(prot)))
+	if (err || (err = hal_as_check_prot(prot)))
 		return err;
 	for (i = 0; i < as->n; i++)
 		if (as->r[i].start < va + size && va < as->r[i].end)
@@ -261,7 +248,7 @@ int hal_as_protect(struct hal_as *as, uint64_t va, uint64_t size, unsigned prot)
 
 	if (err == -RUMPK_ERANGE)
 		return -RUMPK_EFAULT; /* outside the space: certainly not mapped */
-	if (err || (err = check_prot(prot)))
+	if (err || (err = hal_as_check_prot(prot)))
 		return err;
 	if (!covered(as, va, va + size, 0))
 		return -RUMPK_EFAULT;

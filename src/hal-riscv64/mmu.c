@@ -290,20 +290,7 @@ static uint64_t leaf_bits(unsigned prot)
 
 static int check_range(uint64_t va, uint64_t size)
 {
-	if (((va | size) & (PAGE - 1)) || size == 0)
-		return -RUMPK_EINVAL;
-	if (va + size < va || va < USER_LO || va + size > USER_HI)
-		return -RUMPK_ERANGE;
-	return 0;
-}
-
-static int check_prot(unsigned prot)
-{
-	if (prot & ~(HAL_PROT_R | HAL_PROT_W | HAL_PROT_X))
-		return -RUMPK_EINVAL;
-	if ((prot & HAL_PROT_W) && (prot & HAL_PROT_X))
-		return -RUMPK_EINVAL; /* W^X, always */
-	return 0;
+	return hal_as_check_range(va, size, USER_LO, USER_HI);
 }
 
 static inline int is_current(const struct hal_as *as)
@@ -379,7 +366,7 @@ int hal_as_map(struct hal_as *as, uint64_t va, uint64_t size, unsigned prot)
 {
 	int err = check_range(va, size);
 
-	if (err || (err = check_prot(prot)))
+	if (err || (err = hal_as_check_prot(prot)))
 		return err;
 	for (uint64_t a = va; a < va + size; a += PAGE) {
 		uint64_t *e = user_leaf(as, a, 0);
@@ -429,7 +416,7 @@ int hal_as_protect(struct hal_as *as, uint64_t va, uint64_t size, unsigned prot)
 
 	if (err == -RUMPK_ERANGE)
 		return -RUMPK_EFAULT; /* outside the space: certainly not mapped */
-	if (err || (err = check_prot(prot)))
+	if (err || (err = hal_as_check_prot(prot)))
 		return err;
 	if (!all_mapped(as, va, size))
 		return -RUMPK_EFAULT;
