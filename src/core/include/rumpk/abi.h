@@ -467,4 +467,26 @@ _Static_assert(offsetof(struct rumpk_dirent, namelen) == 4, "dirent.namelen");
 _Static_assert(offsetof(struct rumpk_dirent, size) == 8, "dirent.size");
 _Static_assert(offsetof(struct rumpk_dirent, name) == 16, "dirent.name");
 
+/* ---- fault injection points (F2) ------------------------------------------------------
+ * The kernel's named injection points (docs/faults.md): `faults=NAME=RATE` / `NAME@N` on the
+ * command line picks them, and the trace's injection records carry the number. Defined here
+ * because the trace format (below) and the tools that read it (rumpk-trace, the swarm's
+ * shrinker) name them too. RUMPK_INJ_LEAK is test-only: a planted bug that leaks one page,
+ * enabled only when named, never by all=RATE. */
+#define RUMPK_INJ_ALLOC 1       /* a page allocation fails */
+#define RUMPK_INJ_OBJALLOC 2    /* a kernel object allocation fails */
+#define RUMPK_INJ_RING 3        /* a ring is seen full */
+#define RUMPK_INJ_TIMERLATE 4   /* a timer fires late */
+#define RUMPK_INJ_TIMEREARLY 5  /* a timer fires early */
+#define RUMPK_INJ_INPUT 6       /* console input split and delayed */
+#define RUMPK_INJ_WAKEUP 7      /* a spurious wake-up */
+#define RUMPK_INJ_SLOWEXEC 8    /* exec's verification delayed */
+#define RUMPK_INJ_KILL 9        /* a process (never pid 1) killed at a random point */
+#define RUMPK_INJ_LEAK 10       /* test-only: leaks one page */
+#define RUMPK_INJ_MAX 10
+/* Names in the same order, index = point (0 unused): the spelling faults= accepts. */
+#define RUMPK_INJ_NAMES                                                                   \
+	{ "", "alloc", "objalloc", "ring", "timerlate", "timerearly", "input", "wakeup",  \
+	  "slowexec", "kill", "leak" }
+
 #endif /* RUMPK_ABI_H */
