@@ -2,7 +2,8 @@
 # scripts/test.sh — what `make test` (and so CI) runs: build every preset, run its ctest
 # (labels unit, boot, and later fuzz and bench smoke runs), compare the boot transcripts
 # across HALs into docs/parity.md, and print a timing summary per preset and label.
-# Exit status 0 only if every build and every test passed and the HALs agree.
+# Exit status 0 only if every build and every test passed, the HALs agree, and every label
+# stayed within its time budget (below).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -12,6 +13,13 @@ jobs=${RUMPK_TEST_JOBS:-2}
 failed_presets=()
 passed=0 failed=0
 declare -A label_time label_count
+# Time budgets per ctest label: seconds summed over all tests of the label in all presets
+# (ctest's "sec*proc": each test's wall time times its PROCESSORS), about twice what a quiet 2-core machine takes, so a label that grows
+# or a test that starts to hang is caught here, long before CI's 90-minute limit. A label
+# with no budget fails too: a new label must say what it may cost. RUMPK_BUDGET_SCALE
+# (default 1) multiplies them all, for a slower machine.
+declare -A label_budget=([unit]=300 [boot]=300 [fuzz]=200 [bench]=60)
+budget_scale=${RUMPK_BUDGET_SCALE:-1}
 summary=()
 
 t_all=$(date +%s%N)
@@ -64,7 +72,25 @@ echo "==== timing summary"
 printf '%s\n' "${summary[@]}"
 echo "  per label (all presets, CPU seconds summed over tests):"
 for lbl in $(printf '%s\n' "${!label_time[@]}" | sort); do
-  printf '    %-8s %7.2f s  (%d tests)\n' "$lbl" "${label_time[$lbl]}" "${label_count[$lbl]}"
+  printf '    %-8s %7.2f s  (%d tests, budget %s s)\n' "$lbl" "${label_time[$lbl]}" \
+    "${label_count[$lbl]}" "${label_budget[$lbl]:-none}"
+done
+over_budget=()
+for lbl in $(printf '%s\n' "${!label_time[@]}" | sort); do
+  b=${label_budget[$lbl]:-}
+  if [ -z "$b" ]; then
+    over_budget+=("label '$lbl' has no time budget (scripts/test.sh label_budget)")
+    continue
+  fi
+  b=$(awk -v b="$b" -v s="$budget_scale" 'BEGIN { printf "%.2f", b * s }')
+  if awk -v t="${label_time[$lbl]}" -v b="$b" 'BEGIN { exit !(t > b) }'; then
+    over_budget+=("label '$lbl' took ${label_time[$lbl]} s, over its budget of $b s")
+  fi
+done
+for o in "${over_budget[@]}"; do
+  echo "  OVER BUDGET: $o"
+  failed_presets+=("budget")
+  failed=$((failed + 1))
 done
 printf '  wall clock: %.1f s\n' "$(awk -v n=$(( $(date +%s%N) - t_all )) 'BEGIN { print n / 1e9 }')"
 echo
