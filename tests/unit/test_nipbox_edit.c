@@ -2,7 +2,7 @@
  * test_nipbox_edit.c — nipbox's line editor and word/path parsing (src/user/nipbox/edit.c,
  * parse.c) on the host: console bytes in, the exact screen bytes and finished lines out.
  * Editing keys, history, escape sequences split across reads, the 4 KiB cap (a 1 MiB
- * line), garbage and NUL bytes; then quoting, $?, &, comments, limits and path joining.
+ * line), garbage and NUL bytes; then quoting, $?, $!, &, comments, limits and path joining.
  */
 #include <check.h>
 #include <stdint.h>
@@ -359,18 +359,21 @@ END_TEST
 /* ---- words --------------------------------------------------------------------------------- */
 
 static struct sh_cmd cmd;
+static int bgpid; /* $! for the next parse; 0: none */
 
 static void parse_ok(const char *line, int status)
 {
 	const char *why = NULL;
-	ck_assert_msg(sh_parse(line, status, &cmd, &why) == 0, "%s: %s", line, why);
+	struct sh_vars vars = { .status = status, .bgpid = bgpid };
+	ck_assert_msg(sh_parse(line, &vars, &cmd, &why) == 0, "%s: %s", line, why);
 	ck_assert_ptr_null(cmd.argv[cmd.argc]);
 }
 
 static void parse_fails_with(const char *line, int status, const char *why_part)
 {
 	const char *why = NULL;
-	ck_assert_int_eq(sh_parse(line, status, &cmd, &why), -1);
+	struct sh_vars vars = { .status = status, .bgpid = bgpid };
+	ck_assert_int_eq(sh_parse(line, &vars, &cmd, &why), -1);
 	ck_assert_ptr_nonnull(why);
 	ck_assert_msg(strstr(why, why_part), "%s: \"%s\" lacks \"%s\"", line, why, why_part);
 }
@@ -437,6 +440,25 @@ START_TEST(status_expands)
 }
 END_TEST
 
+START_TEST(bang_is_the_last_background_pid)
+{
+	bgpid = 0; /* none yet: $! is empty (the word it stands alone in is then empty) */
+	parse_ok("kill $! x$!y", 0);
+	ck_assert_int_eq(cmd.argc, 3);
+	ck_assert_str_eq(cmd.argv[1], "");
+	ck_assert_str_eq(cmd.argv[2], "xy");
+	bgpid = 42;
+	parse_ok("kill $! \"[$!]\" '$!' \\$! $?", 3);
+	ck_assert_int_eq(cmd.argc, 6);
+	ck_assert_str_eq(cmd.argv[1], "42");
+	ck_assert_str_eq(cmd.argv[2], "[42]");
+	ck_assert_str_eq(cmd.argv[3], "$!");
+	ck_assert_str_eq(cmd.argv[4], "$!");
+	ck_assert_str_eq(cmd.argv[5], "3");
+	bgpid = 0;
+}
+END_TEST
+
 START_TEST(ampersand_runs_in_the_background)
 {
 	parse_ok("spin &", 0);
@@ -466,7 +488,7 @@ START_TEST(word_limits)
 	for (n = 0; n + 2 <= ED_LINE_MAX - 1; n += 2)
 		memcpy(line + n, "$?", 2);
 	line[n] = 0;
-	parse_fails_with(line, -2147483647 - 1, "too long once $? is expanded");
+	parse_fails_with(line, -2147483647 - 1, "too long once $? and $! are expanded");
 	ck_assert_int_eq(cmd.argc, 0);
 	parse_ok(line, 7); /* one digit each: 2047 bytes, fits */
 	ck_assert_int_eq(cmd.argc, 1);
@@ -543,6 +565,7 @@ int main(void)
 	tcase_add_test(tw, words_split_on_blanks);
 	tcase_add_test(tw, quotes_and_backslashes);
 	tcase_add_test(tw, status_expands);
+	tcase_add_test(tw, bang_is_the_last_background_pid);
 	tcase_add_test(tw, ampersand_runs_in_the_background);
 	tcase_add_test(tw, word_limits);
 	tcase_add_test(tw, paths_join_and_normalise);

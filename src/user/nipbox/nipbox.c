@@ -44,6 +44,7 @@ static struct ed ed;
 static struct sh_cmd cmd;
 static char cwd[SH_PATH_MAX + 1] = "/";
 static int last_status;          /* $? */
+static int last_bgpid;           /* $!: 0 until a program runs in the background */
 static char iobuf[4096];         /* cat's and the motd's reads */
 
 /* Background programs, for the "done" line (a pid not found here is still reaped). */
@@ -437,7 +438,8 @@ static int b_help(int argc, char **argv)
 	for (unsigned i = 0; i < NBUILTINS; i++)
 		printf("  %-14s %s\n", builtins[i].usage, builtins[i].what);
 	printf("Anything else runs /bin/NAME with its arguments (a name with a / is a path);\n"
-	       "a line ending in & runs it in the background. $? is the last exit status;\n"
+	       "a line ending in & runs it in the background. $? is the last exit status,\n"
+	       "$! the pid of the last background program;\n"
 	       "'...' and \"...\" quote. Keys: backspace, Ctrl-U (erase line), Ctrl-C (cancel\n"
 	       "the line, or end the program running), up/down (history), Ctrl-D on an empty\n"
 	       "line halts.\n");
@@ -470,6 +472,7 @@ static int run_program(char **argv, int background)
 	}
 	if (background) {
 		bg_add(pid, name);
+		last_bgpid = pid;
 		printf("[%d] %s\n", pid, name);
 		return 0;
 	}
@@ -486,7 +489,9 @@ static void run_line(const char *line)
 {
 	const char *why;
 
-	if (sh_parse(line, last_status, &cmd, &why) < 0) {
+	struct sh_vars vars = { .status = last_status, .bgpid = last_bgpid };
+
+	if (sh_parse(line, &vars, &cmd, &why) < 0) {
 		fprintf(stderr, "nipbox: %s\n", why);
 		last_status = 2;
 		return;

@@ -23,8 +23,8 @@ static void put(struct out *o, char c)
 		*o->w++ = c;
 }
 
-/* $?: the status in decimal, INT_MIN included. */
-static void put_status(struct out *o, int status)
+/* $? and $!: a number in decimal, INT_MIN included. */
+static void put_number(struct out *o, int status)
 {
 	char digits[12];
 	int n = 0;
@@ -44,7 +44,23 @@ static int blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-int sh_parse(const char *line, int status, struct sh_cmd *cmd, const char **why)
+/* $? or $! at p (just after the '$'): puts its value and returns 1, else 0. $! is empty
+ * until a program has been started in the background. */
+static int put_var(struct out *o, const char *p, const struct sh_vars *vars)
+{
+	if (*p == '?') {
+		put_number(o, vars->status);
+		return 1;
+	}
+	if (*p == '!') {
+		if (vars->bgpid > 0)
+			put_number(o, vars->bgpid);
+		return 1;
+	}
+	return 0;
+}
+
+int sh_parse(const char *line, const struct sh_vars *vars, struct sh_cmd *cmd, const char **why)
 {
 	struct out o = { cmd->words, cmd->words + SH_WORDS_MAX, 0 };
 	const char *p = line;
@@ -102,8 +118,7 @@ int sh_parse(const char *line, int status, struct sh_cmd *cmd, const char **why)
 				if (*p == '\\' && (p[1] == '"' || p[1] == '\\' || p[1] == '$')) {
 					put(&o, p[1]);
 					p += 2;
-				} else if (*p == '$' && p[1] == '?') {
-					put_status(&o, status);
+				} else if (*p == '$' && put_var(&o, p + 1, vars)) {
 					p += 2;
 				} else {
 					put(&o, *p++);
@@ -116,15 +131,14 @@ int sh_parse(const char *line, int status, struct sh_cmd *cmd, const char **why)
 			p++;
 		} else if (c == '\\') {
 			put(&o, *p ? *p++ : '\\');
-		} else if (c == '$' && *p == '?') {
-			put_status(&o, status);
+		} else if (c == '$' && put_var(&o, p, vars)) {
 			p++;
 		} else {
 			put(&o, c);
 		}
 	}
 	if (o.full) {
-		*why = "line too long once $? is expanded (8 KiB of words at most)";
+		*why = "line too long once $? and $! are expanded (8 KiB of words at most)";
 		cmd->argc = 0;
 		cmd->argv[0] = NULL;
 		return -1;

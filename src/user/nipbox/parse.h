@@ -4,9 +4,10 @@
  *
  * Words (sh_parse):
  *   - spaces and tabs separate words; quotes and backslashes join them;
- *   - '...' keeps everything literally; "..." keeps everything except that $? expands
+ *   - '...' keeps everything literally; "..." keeps everything except that $? and $! expand
  *     and \" \\ \$ stand for the character; outside quotes \c stands for c;
- *   - $? (outside single quotes) is the last exit status in decimal;
+ *   - $? (outside single quotes) is the last exit status in decimal; $! the pid of the
+ *     last program started in the background (empty before the first);
  *   - an unquoted # at the start of a word begins a comment to the end of the line;
  *   - an unquoted & ends the command and runs it in the background; only blanks or a
  *     comment may follow it.
@@ -30,12 +31,18 @@ struct sh_cmd {
 	char words[SH_WORDS_MAX];
 };
 
+/* The values $? and $! expand to. */
+struct sh_vars {
+	int status; /* $?: the last exit status */
+	int bgpid;  /* $!: the last background program's pid; 0: none yet ($! is empty) */
+};
+
 /*
- * sh_parse — splits `line` into cmd's words, expanding $? to `status`. Returns 0, or -1
+ * sh_parse — splits `line` into cmd's words, expanding $? and $! from `vars`. Returns 0, or -1
  * with *why set to a message in words: an unterminated quote, more than SH_ARGV_MAX
  * words, more than SH_WORDS_MAX bytes of words, text after &, & with nothing before it.
  */
-int sh_parse(const char *line, int status, struct sh_cmd *cmd, const char **why);
+int sh_parse(const char *line, const struct sh_vars *vars, struct sh_cmd *cmd, const char **why);
 
 /*
  * sh_path_join — the absolute, normalised form of `path` taken from directory `cwd`
