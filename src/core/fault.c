@@ -129,7 +129,7 @@ int fault_parse(const char *value, struct fault_spec *out, char *why, size_t why
 	const char *p = value;
 
 	kmemset(out, 0, sizeof(*out));
-	while (*p) {
+	while (*value) { /* an empty value enables nothing; an empty item is refused */
 		const char *e = p, *sep = 0;
 		while (*e && *e != ',') {
 			if (!sep && (*e == '=' || *e == '@'))
@@ -178,7 +178,9 @@ int fault_parse(const char *value, struct fault_spec *out, char *why, size_t why
 			out->at[out->nat].n = n;
 			out->nat++;
 		}
-		p = *e ? e + 1 : e;
+		if (!*e)
+			break;
+		p = e + 1;
 	}
 	/* all=RATE covers every point not named, never the planted bug */
 	for (uint32_t pt = 1; pt <= RUMPK_INJ_MAX; pt++) {
