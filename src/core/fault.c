@@ -132,14 +132,14 @@ int fault_parse(const char *value, struct fault_spec *out, char *why, size_t why
 	while (*value) { /* an empty value enables nothing; an empty item is refused */
 		const char *e = p, *sep = 0;
 		while (*e && *e != ',') {
-			if (!sep && (*e == '=' || *e == '@'))
+			if (!sep && (*e == '=' || *e == '@' || *e == '~'))
 				sep = e;
 			e++;
 		}
 		size_t len = (size_t)(e - p);
 		if (!sep)
-			return refuse(out, why, whylen, "'%s' in faults= is neither POINT=RATE "
-				      "nor POINT@N", p, len);
+			return refuse(out, why, whylen, "'%s' in faults= is none of POINT=RATE, "
+				      "POINT@N, POINT~N", p, len);
 		size_t nlen = (size_t)(sep - p);
 		const char *v = sep + 1;
 		size_t vlen = (size_t)(e - v);
@@ -164,18 +164,29 @@ int fault_parse(const char *value, struct fault_spec *out, char *why, size_t why
 				out->always[pt] = always;
 			}
 		} else {
-			uint64_t n;
+			uint64_t lo, hi;
+			const char *dash = v;
+			while (dash < e && *dash != '-')
+				dash++;
 			if (is_all)
 				return refuse(out, why, whylen, "'%s' in faults=: all takes a rate, "
 					      "not an event", p, len);
-			if (parse_count(v, vlen, &n))
+			/* N, or for an exclusion A-B with A <= B */
+			int bad = parse_count(v, (size_t)(dash - v), &lo);
+			hi = lo;
+			if (!bad && dash < e)
+				bad = *sep == '@' ||
+				      parse_count(dash + 1, (size_t)(e - dash - 1), &hi) || hi < lo;
+			if (bad)
 				return refuse(out, why, whylen, "bad event in '%s' of faults= (N "
-					      "counts opportunities from 1)", p, len);
+					      "counts opportunities from 1; A-B only after ~)", p, len);
 			if (out->nat == FAULT_AT_MAX)
-				return refuse(out, why, whylen, "too many POINT@N events in faults= "
-					      "(at most 16; '%s' is one more)", p, len);
+				return refuse(out, why, whylen, "too many @ and ~ items in faults= "
+					      "(at most 32; '%s' is one more)", p, len);
 			out->at[out->nat].point = (uint32_t)pt;
-			out->at[out->nat].n = n;
+			out->at[out->nat].skip = *sep == '~';
+			out->at[out->nat].lo = lo;
+			out->at[out->nat].hi = hi;
 			out->nat++;
 		}
 		if (!*e)
@@ -192,7 +203,8 @@ int fault_parse(const char *value, struct fault_spec *out, char *why, size_t why
 			out->enabled |= 1u << pt;
 	}
 	for (uint32_t i = 0; i < out->nat; i++)
-		out->enabled |= 1u << out->at[i].point;
+		if (!out->at[i].skip) /* an exclusion alone enables nothing */
+			out->enabled |= 1u << out->at[i].point;
 	return 0;
 }
 
@@ -215,12 +227,15 @@ int fault_decide(const uint8_t key[FAULT_KEY_BYTES], const struct fault_spec *sp
 	}
 	if (rnd)
 		*rnd = more;
-	if (spec->always[point] || word < spec->below[point])
-		return 1;
-	for (uint32_t i = 0; i < spec->nat; i++)
-		if (spec->at[i].point == point && spec->at[i].n == n)
-			return 1;
-	return 0;
+	int hit = spec->always[point] || word < spec->below[point];
+	for (uint32_t i = 0; i < spec->nat; i++) {
+		if (spec->at[i].point != point || n < spec->at[i].lo || n > spec->at[i].hi)
+			continue;
+		if (spec->at[i].skip)
+			return 0; /* an exclusion wins */
+		hit = 1;
+	}
+	return hit;
 }
 
 void fault_key(const uint8_t entropy[RUMPK_BOOT_ENTROPY_BYTES], uint8_t key[FAULT_KEY_BYTES])

@@ -20,7 +20,7 @@
 
 #include "rumpk/abi.h"
 
-#define FAULT_AT_MAX 16        /* POINT@N events in one spec */
+#define FAULT_AT_MAX 32        /* POINT@N events and POINT~N exclusions in one spec */
 #define FAULT_SPEC_MAX RUMPK_BOOT_CMDLINE_MAX
 #define FAULT_KEY_BYTES 16     /* a SipHash key */
 
@@ -31,15 +31,18 @@ struct fault_spec {
 	uint32_t nat;
 	struct {
 		uint32_t point;
-		uint64_t n;
-	} at[FAULT_AT_MAX];                 /* exactly opportunity n of point */
+		uint32_t skip;              /* 1: never inject lo..hi (POINT~N, POINT~A-B) */
+		uint64_t lo, hi;            /* skip 0: exactly opportunity lo = hi (POINT@N) */
+	} at[FAULT_AT_MAX];
 	uint32_t enabled;                   /* bit p: point p may inject */
 };
 
 /* fault_parse — a faults= value: a comma list of POINT=RATE (RATE a decimal from 0 to 1, at
- * most 18 digits after the point), POINT@N (exactly the N-th opportunity, N >= 1) and
- * all=RATE (every point but the test-only "leak"; a rate named for a point wins over it,
- * whatever the order). An empty value enables nothing. Returns 0, or -RUMPK_EINVAL with a
+ * most 18 digits after the point), POINT@N (exactly the N-th opportunity, N >= 1),
+ * POINT~N and POINT~A-B (never the N-th, never the A-th to B-th: wins over everything
+ * else, for a shrinker removing events from a rate run) and all=RATE (every point but the
+ * test-only "leak"; a rate named for a point wins over it, whatever the order); at most
+ * FAULT_AT_MAX @ and ~ items together. An empty value enables nothing. Returns 0, or -RUMPK_EINVAL with a
  * reason naming the bad item in why (the spec is then all zero). */
 int fault_parse(const char *value, struct fault_spec *out, char *why, size_t whylen);
 

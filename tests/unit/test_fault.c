@@ -61,7 +61,9 @@ START_TEST(spec_rates_events_and_all)
 	ck_assert_int_eq(s.always[RUMPK_INJ_RING], 1);
 	ck_assert_uint_eq(s.nat, 2);
 	ck_assert_uint_eq(s.at[1].point, RUMPK_INJ_KILL);
-	ck_assert_uint_eq(s.at[1].n, 9);
+	ck_assert_uint_eq(s.at[1].lo, 9);
+	ck_assert_uint_eq(s.at[1].hi, 9);
+	ck_assert_uint_eq(s.at[1].skip, 0);
 	ck_assert_uint_eq(s.enabled, 1u << RUMPK_INJ_ALLOC | 1u << RUMPK_INJ_RING |
 				     1u << RUMPK_INJ_KILL | 1u << RUMPK_INJ_INPUT);
 
@@ -77,6 +79,12 @@ START_TEST(spec_rates_events_and_all)
 	ck_assert(!(s.enabled & (1u << RUMPK_INJ_LEAK)));
 	ck_assert_int_eq(parse("leak@1", &s, why), 0);
 	ck_assert_uint_eq(s.enabled, 1u << RUMPK_INJ_LEAK);
+	ck_assert_int_eq(parse("wakeup~3-7,slowexec~2", &s, why), 0); /* exclusions alone */
+	ck_assert_uint_eq(s.enabled, 0);
+	ck_assert_uint_eq(s.at[0].lo, 3);
+	ck_assert_uint_eq(s.at[0].hi, 7);
+	ck_assert_uint_eq(s.at[0].skip, 1);
+	ck_assert_uint_eq(s.at[1].hi, 2);
 	ck_assert_int_eq(parse("", &s, why), 0);
 	ck_assert_uint_eq(s.enabled, 0);
 	ck_assert_int_eq(parse("alloc=0.000000000000000001", &s, why), 0); /* 18 digits */
@@ -97,8 +105,14 @@ START_TEST(spec_refusals_name_the_item)
 		{ "alloc=.", "bad rate in 'alloc=.'" },
 		{ "alloc=-0.1", "bad rate in 'alloc=-0.1'" },
 		{ "alloc=0.0000000000000000001", "bad rate" }, /* 19 digits */
-		{ "ring=0.1,alloc", "'alloc' in faults= is neither" },
-		{ "ring=0.1,", "'' in faults= is neither" },
+		{ "ring=0.1,alloc", "'alloc' in faults= is none of" },
+		{ "ring=0.1,", "'' in faults= is none of" },
+		{ "alloc@3-5", "bad event in 'alloc@3-5'" }, /* ranges only exclude */
+		{ "alloc~5-3", "bad event in 'alloc~5-3'" },
+		{ "alloc~0", "bad event in 'alloc~0'" },
+		{ "alloc~3-", "bad event in 'alloc~3-'" },
+		{ "alloc~-3", "bad event in 'alloc~-3'" },
+		{ "all~3", "all takes a rate" },
 		{ "alloc@0", "bad event in 'alloc@0'" },
 		{ "alloc@x", "bad event in 'alloc@x'" },
 		{ "alloc@", "bad event in 'alloc@'" },
@@ -118,7 +132,7 @@ START_TEST(spec_refusals_name_the_item)
 		snprintf(many + strlen(many), sizeof(many) - strlen(many), "%salloc@%d",
 			 i > 1 ? "," : "", i);
 	ck_assert_int_eq(parse(many, &s, why), -RUMPK_EINVAL);
-	ck_assert_ptr_nonnull(strstr(why, "too many POINT@N events"));
+	ck_assert_ptr_nonnull(strstr(why, "too many @ and ~ items"));
 	many[strrchr(many, ',') - many] = '\0'; /* exactly FAULT_AT_MAX */
 	ck_assert_int_eq(parse(many, &s, why), 0);
 }
@@ -190,6 +204,16 @@ START_TEST(events_hit_exactly_their_opportunity)
 	ck_assert_int_eq(parse("alloc=1", &s, why), 0);
 	for (uint64_t n = 1; n <= 100; n++)
 		ck_assert_int_eq(fault_decide(k, &s, RUMPK_INJ_ALLOC, n, NULL), 1);
+	/* exclusions win over a rate and an event, and leave every other decision alone */
+	struct fault_spec rate, cut;
+	ck_assert_int_eq(parse("ring=0.5,alloc=1", &rate, why), 0);
+	ck_assert_int_eq(parse("alloc=1,ring~10-20,ring=0.5,ring@15,ring~40,alloc~2", &cut, why), 0);
+	for (uint64_t n = 1; n <= 100; n++) {
+		int skip = (n >= 10 && n <= 20) || n == 40;
+		ck_assert_int_eq(fault_decide(k, &cut, RUMPK_INJ_RING, n, NULL),
+				 skip ? 0 : fault_decide(k, &rate, RUMPK_INJ_RING, n, NULL));
+		ck_assert_int_eq(fault_decide(k, &cut, RUMPK_INJ_ALLOC, n, NULL), n != 2);
+	}
 }
 END_TEST
 
