@@ -32,8 +32,9 @@ static void usage(FILE *f)
 		"usage: rumpk-sim [options]\n"
 		"Boots the rumpk kernel as a Linux process; the exit status is the kernel's\n"
 		"halt code (0 success, N = the number of a failed boot stage, 100 a failed self-test\n"
-		"or an unknown name in selftest= or failstage=, 101 an init that cannot start,\n"
-		"255 a panic; with an init, its exit status).\n"
+		"or an unknown name in selftest= or failstage= or a bad faults=, 101 an init\n"
+		"that cannot start, 102 the leak gate, 255 a panic; with an init, its exit\n"
+		"status).\n"
 		"\n"
 		"  -a, --append ARGS   kernel command line, e.g. 'selftest=all' (max %d bytes)\n"
 		"  -m, --mem MIB       guest RAM in MiB (default %d, 8..4096)\n"
@@ -55,6 +56,12 @@ static void usage(FILE *f)
 		"      --seed N        the boot entropy from N (0..2^64-1) instead of the host's\n"
 		"                      random numbers: the same boot key, AT_RANDOM and\n"
 		"                      provenance ids on every run\n"
+		"      --faults SPEC   seeded fault injection from init on: adds faults=SPEC to\n"
+		"                      the command line, e.g. alloc=0.01,ring=0.05 or alloc@17\n"
+		"                      (docs/faults.md); the decisions come from --seed\n"
+		"      --leak-gate     adds leakgate: when init ends, the counters stats reports\n"
+		"                      must be back where they were before it started, else the\n"
+		"                      halt code is 102 and a line names each difference\n"
 		"  -h, --help          this text\n"
 		"\n"
 		"Kernel command line keys:\n"
@@ -62,7 +69,10 @@ static void usage(FILE *f)
 		"                      which must end the kernel, runs only when named)\n"
 		"  failstage=NAME      force boot stage NAME to fail (for testing the harness)\n"
 		"  init=PATH           the first program, e.g. init=/bin/hello (default /bin/nipbox\n"
-		"                      when the initrd has it); the exit status is then init's\n",
+		"                      when the initrd has it); the exit status is then init's\n"
+		"  faults=SPEC         as --faults; a malformed SPEC halts before the first stage\n"
+		"                      with code 100, naming the bad item\n"
+		"  leakgate            as --leak-gate\n",
 		RUMPK_BOOT_CMDLINE_MAX - 1, DEFAULT_RAM_MIB, DEFAULT_FB_W, DEFAULT_FB_H);
 }
 
@@ -98,12 +108,16 @@ int main(int argc, char **argv)
 		{ "size", required_argument, NULL, 'S' },
 		{ "screenshot", required_argument, NULL, 'P' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "faults", required_argument, NULL, 'F' },
+		{ "leak-gate", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct hosted_config cfg = { .ram_bytes = (uint64_t)DEFAULT_RAM_MIB << 20, .cmdline = "",
 				     .fb_width = DEFAULT_FB_W, .fb_height = DEFAULT_FB_H };
-	int c, no_initrd = 0;
+	int c, no_initrd = 0, leak_gate = 0;
+	const char *faults = NULL;
+	static char cmdline[RUMPK_BOOT_CMDLINE_MAX];
 	const char *env_display = getenv("DISPLAY"), *env_wayland = getenv("WAYLAND_DISPLAY");
 
 	cfg.display = (env_display && *env_display) || (env_wayland && *env_wayland);
@@ -190,6 +204,12 @@ int main(int argc, char **argv)
 			cfg.seeded = 1;
 			break;
 		}
+		case 'F':
+			faults = optarg;
+			break;
+		case 'L':
+			leak_gate = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -197,6 +217,17 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
+	}
+	if (faults || leak_gate) { /* the kernel parses and refuses a bad spec by name */
+		int len = snprintf(cmdline, sizeof(cmdline), "%s%s%s%s", cfg.cmdline,
+				   faults ? " faults=" : "", faults ? faults : "",
+				   leak_gate ? " leakgate" : "");
+		if (len < 0 || (size_t)len >= sizeof(cmdline)) {
+			fprintf(stderr, "rumpk-sim: --faults/--leak-gate: the command line would be "
+				"longer than %d bytes\n", RUMPK_BOOT_CMDLINE_MAX - 1);
+			return 2;
+		}
+		cfg.cmdline = cmdline;
 	}
 	if (cfg.screenshot && !cfg.display) {
 		fprintf(stderr, "rumpk-sim: --screenshot needs a framebuffer: add --display sdl\n");

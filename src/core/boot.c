@@ -14,7 +14,9 @@
  * run after the last stage; the default boot runs none, so it stays fast. failstage=NAME
  * forces one stage to fail, which is how the boot tests prove their harness notices a
  * failure. Both lists of names are checked before the first stage: a misspelt name halts
- * the boot with SELFTEST_EXIT_CODE and a line naming it, never silently does nothing.
+ * the boot with SELFTEST_EXIT_CODE and a line naming it, never silently does nothing; so is
+ * a faults= spec (fault.h), whose injection starts only once init has started. With `leakgate` the counters a session must give back are taken then too and
+ * compared when init has ended (leakgate.h): a difference halts with LEAKGATE_EXIT_CODE.
  *
  * A boot whose entropy came from timing jitter (RUMPK_BOOT_ENTROPY_WEAK: the device tree
  * had no usable rng-seed) prints one warning line before the stages, since its boot key
@@ -24,11 +26,13 @@
 
 #include "cmdline.h"
 #include "exec.h"
+#include "fault.h"
 #include "fbcon.h"
 #include "hal.h"
 #include "hud.h"
 #include "kprintf.h"
 #include "kutil.h"
+#include "leakgate.h"
 #include "mem.h"
 #include "param.h"
 #include "proc.h"
@@ -236,8 +240,10 @@ const struct rumpk_boot_info *boot_info(void)
 void core_halt(int code)
 {
 	hal_irq_save();
+	fault_stop();
 	if (code != 255) /* an orderly halt (not a panic): the HUD shows the final state */
 		hud_draw();
+	fault_report();
 	kprintf("halted, code %d\n", hal_exit_status(code));
 	hal_halt(code);
 }
@@ -316,6 +322,7 @@ static int run_init(const char *cmdline)
 		kprintf("init: cannot start %s (%s)\n", path, rumpk_strerror(pid));
 		return INIT_EXIT_CODE;
 	}
+	fault_start(); /* init runs: from here on every point's opportunities count */
 	return proc_wait_exit(pid);
 }
 
@@ -335,7 +342,7 @@ void core_main(const struct rumpk_boot_info *bi)
 	fbcon_init(); /* a framebuffer console when the machine has a framebuffer */
 	kprintf("rumpk %s on %s\n", RUMPK_VERSION_STRING, hal_name());
 	if (check_failstage(bi->cmdline, forced, sizeof(forced)) ||
-	    selftest_check_names(bi->cmdline))
+	    selftest_check_names(bi->cmdline) || fault_setup(bi->cmdline, bi->entropy))
 		core_halt(SELFTEST_EXIT_CODE);
 	if (boot_entropy_weak())
 		kprintf("warning: no seed for the boot key (no usable rng-seed in the device tree): "
@@ -375,5 +382,19 @@ void core_main(const struct rumpk_boot_info *bi)
 	hud_start(); /* the live panel, only beside a framebuffer console */
 	if (selftest_run(bi->cmdline))
 		core_halt(SELFTEST_EXIT_CODE);
-	core_halt(run_init(bi->cmdline));
+	/* From here on the machine is the user's: the leak gate's "before", then init, with
+	 * fault injection on once it has started (injection never touches the stages, the
+	 * self-tests or init's own start, whose failures would end the boot, not test it). */
+	struct leakgate before;
+	char flag[CMDLINE_VALUE_MAX];
+	int gate = cmdline_get(bi->cmdline, "leakgate", flag, sizeof(flag)) != -RUMPK_ENOENT;
+	if (gate) {
+		proc_halt_ends_init(); /* the shell's `halt` ends it first, then the gate runs */
+		leakgate_take(&before);
+	}
+	int code = run_init(bi->cmdline);
+	fault_stop();
+	if (gate && leakgate_check(&before))
+		code = LEAKGATE_EXIT_CODE;
+	core_halt(code);
 }

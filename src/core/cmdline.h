@@ -6,6 +6,9 @@
  *   failstage=NAME     make boot stage NAME report FAIL (proves the boot harness fails)
  *   init=PATH|none     the first program (default /bin/nipbox if the initrd has it, else
  *                      none); the boot ends with its exit status (boot.c run_init)
+ *   faults=SPEC        seeded fault injection from init on (fault.h, docs/faults.md)
+ *   leakgate           compare the gated counters before init and after it ends
+ *                      (leakgate.h); a difference halts with code 102
  */
 #ifndef RUMPK_CMDLINE_H
 #define RUMPK_CMDLINE_H

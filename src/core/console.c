@@ -10,6 +10,7 @@
  */
 #include "console.h"
 
+#include "fault.h"
 #include "fbcon.h"
 #include "hal.h"
 #include "proc.h"
@@ -27,6 +28,8 @@ static struct {
 	int polled;              /* War mode: the receive interrupt is off, the core polls */
 	int waiting;             /* readers asleep in console_read */
 } C;
+
+#define CONSOLE_SPLIT_MAX 16 /* an injected split takes at most this many bytes */
 
 static void ensure_ready(void)
 {
@@ -67,12 +70,18 @@ void console_eof(void)
 void core_console_rx(void)
 {
 	char got[64];
-	size_t n = 0;
+	size_t n = 0, took = 0, limit = (size_t)-1;
+	uint64_t r;
 
 	ensure_ready();
+	/* Fault point "input": this time take only 1..CONSOLE_SPLIT_MAX bytes, leaving the
+	 * rest with the HAL for a later call (the reader's next poll, the next interrupt): a
+	 * line arrives split at a random point, its tail delayed. */
+	if (fault_inject(RUMPK_INJ_INPUT, &r))
+		limit = 1 + (size_t)(r % CONSOLE_SPLIT_MAX);
 	/* Flow control: take only what the ring can hold; the rest stays with the HAL (in the
 	 * sim's stdin pipe, say) until a reader has made room and polls again. */
-	while (C.in - C.out + n < CONSOLE_IN_BYTES) {
+	while (C.in - C.out + n < CONSOLE_IN_BYTES && took++ < limit) {
 		int c = hal_console_getc();
 		if (c < 0) {
 			if (n)

@@ -18,11 +18,16 @@
  * makes a double free or a free of a never-allocated slot a detected error rather than a
  * corrupted free list. Larger objects take whole blocks (PG_LARGE).
  *
+ * Fault injection (fault.h): page_alloc and kmem_alloc are the "alloc" and "objalloc"
+ * points; an injected failure is the same NULL and the same alloc_failures count as a real
+ * one, so every caller's out-of-memory path runs.
+ *
  * Ownership: all state here belongs to the kernel's one CPU; callers never hold interrupts
  * for it, and interrupt handlers never allocate.
  */
 #include "mem.h"
 
+#include "fault.h"
 #include "hal.h"
 #include "kprintf.h"
 #include "kutil.h"
@@ -306,7 +311,7 @@ static void block_release(struct arena *a, uint64_t i, unsigned k)
 
 void *page_alloc(unsigned order)
 {
-	if (order > PAGE_MAX_ORDER) {
+	if (order > PAGE_MAX_ORDER || fault_inject(RUMPK_INJ_ALLOC, 0)) {
 		M.st.alloc_failures++;
 		return 0;
 	}
@@ -370,7 +375,8 @@ void *kmem_alloc(size_t size)
 {
 	unsigned cls;
 
-	if (size == 0 || size > (PAGE_SIZE << PAGE_MAX_ORDER)) {
+	if (size == 0 || size > (PAGE_SIZE << PAGE_MAX_ORDER) ||
+	    fault_inject(RUMPK_INJ_OBJALLOC, 0)) {
 		M.st.alloc_failures++;
 		return 0;
 	}

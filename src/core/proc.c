@@ -20,6 +20,7 @@
 #include "boot.h"
 #include "console.h"
 #include "exec.h"
+#include "fault.h"
 #include "governor.h"
 #include "kprintf.h"
 #include "kutil.h"
@@ -35,6 +36,8 @@
 #include "vfs.h"
 
 enum { P_FREE = 0, P_LIVE, P_ZOMBIE };
+
+#define SLOWEXEC_MAX_NS 50000000ull /* an injected slow exec waits up to 50 ms */
 
 struct proc {
 	uint32_t pid, ppid;          /* ppid 0: a child of the kernel, or an orphan */
@@ -70,6 +73,7 @@ static struct waitq kernel_waiters; /* the kernel waits here for its own childre
 static int ready;
 static struct proc_stats st;
 static struct governor gov;         /* Peace or War for every ring (governor.h) */
+static int halt_ends_init;          /* HALT by init ends init first (the leak gate) */
 
 static void ensure_ready(void)
 {
@@ -471,6 +475,12 @@ static int64_t proc_syscall(void *ctx, const struct sys_call *c, uint32_t *a2)
 	case RUMPK_SYS_HALT:
 		if (p->pid != 1)
 			return -RUMPK_EPERM;
+		if (halt_ends_init && p->kernel_waits) {
+			/* the kernel's wait for init returns the code; core_main halts */
+			p->status = (int32_t)c->a;
+			p->status_set = 1;
+			uthread_exit();
+		}
 		core_halt((int)c->a);
 	default:
 		return -RUMPK_ENOSYS; /* a kind sys_decode knows and this switch does not */
@@ -524,8 +534,15 @@ static void op_doorbell(void *owner)
  * process skips its doorbell); in Peace mode only the governor's clock moves. */
 static void op_boundary(void *owner)
 {
+	struct proc *p = owner;
 	enum gov_mode before = gov.mode;
 
+	/* Fault point "kill": any process but init, at any return to user code (after a
+	 * call, a preemption, a fault it survived), ends as SYS_KILL would end it. */
+	if (p->pid != 1 && fault_inject(RUMPK_INJ_KILL, 0)) {
+		uthread_kill(p->thread);
+		return; /* core_user_return ends the thread */
+	}
 	if (gov.mode == GOV_WAR) {
 		drain(owner);
 		console_poll();
@@ -567,6 +584,18 @@ int proc_spawn(struct proc *parent, const char *path, const char *const *argv, u
 	int err = exec_read(path, &buf, &len, &order);
 	if (err)
 		return err;
+	/* Fault point "slowexec": verification delayed, as by a large file or a slow CPU; the
+	 * caller's fiber sleeps (a kill cuts it short: the spawn then ends with EKILLED). */
+	uint64_t r;
+	if (fault_inject(RUMPK_INJ_SLOWEXEC, &r) &&
+	    sched_sleep_until(hal_time_ns() + 1 + r % SLOWEXEC_MAX_NS) == -RUMPK_EKILLED) {
+		page_free(buf, order);
+		return -RUMPK_EKILLED;
+	}
+	/* Fault point "leak", test-only (named explicitly, never by all=): a planted bug that
+	 * loses one page per injected spawn, for the swarm to find and shrink. */
+	if (fault_inject(RUMPK_INJ_LEAK, 0))
+		(void)page_alloc(0);
 	err = exec_check_cached(buf, len, &v, why, sizeof(why));
 	if (err) {
 		page_free(buf, order);
@@ -684,6 +713,32 @@ int proc_list(struct rumpk_procinfo *out, int max)
 		if (procs[i].slot_state != P_FREE)
 			fill_info(&procs[i], &out[n++]);
 	return n;
+}
+
+void proc_halt_ends_init(void)
+{
+	halt_ends_init = 1;
+}
+
+int proc_end_all(uint64_t timeout_ns)
+{
+	uint64_t deadline = hal_time_ns() + timeout_ns;
+
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].slot_state == P_LIVE && procs[i].thread)
+			uthread_kill(procs[i].thread);
+	while (st.live && hal_time_ns() < deadline)
+		sched_sleep_until(hal_time_ns() + 1000000); /* they end on their own fibers */
+	return st.live ? -RUMPK_ETIMEDOUT : 0;
+}
+
+uint32_t proc_current_pid(void)
+{
+	struct uthread *t = uthread_current();
+	for (int i = 0; t && i < PROC_MAX; i++)
+		if (procs[i].slot_state == P_LIVE && procs[i].thread == t)
+			return procs[i].pid;
+	return 0;
 }
 
 int proc_war_mode(void)

@@ -45,7 +45,8 @@ struct proc;
  * new pid (> 0), or a negative error: the file's (ENOENT, ENOTDIR, EISDIR, ERANGE),
  * -RUMPK_EPERM (not signed by a trusted key), -RUMPK_ENOEXEC (not a valid program),
  * -RUMPK_ENOMEM, -RUMPK_EAGAIN (PROC_MAX processes exist), -RUMPK_ENOSYS (this HAL has
- * no user mode). A refusal is also printed once, naming the file and the reason.
+ * no user mode), -RUMPK_EKILLED (the caller was killed while the spawn waited). A
+ * refusal is also printed once, naming the file and the reason.
  */
 int proc_spawn(struct proc *parent, const char *path, const char *const *argv, uint32_t argc);
 
@@ -70,6 +71,20 @@ void proc_stats(struct proc_stats *out);
 /* proc_list — up to max processes (zombies included) as SYS_PS describes them, in slot
  * order, into kernel memory; returns how many. For the HUD. */
 int proc_list(struct rumpk_procinfo *out, int max);
+
+/* proc_halt_ends_init — from now on a HALT by init (the shell) ends init with the halt
+ * code as its exit status instead of halting at once, so the kernel's wait for it returns
+ * and core_main halts after the leak gate (leakgate.h). Once, before init starts. */
+void proc_halt_ends_init(void);
+
+/* proc_end_all — kills every live process and waits, up to timeout_ns, until all have
+ * ended (orphans free their slots as they end). Fiber context. 0, or -RUMPK_ETIMEDOUT
+ * with some still live. For the leak gate, after init has ended. */
+int proc_end_all(uint64_t timeout_ns);
+
+/* proc_current_pid — the pid of the process whose thread is running (the one an interrupt
+ * interrupted, too), or 0 on a kernel fiber. For fault injection's records. */
+uint32_t proc_current_pid(void);
 
 /* proc_war_mode — 1 while the I/O governor is in War mode (rings polled), 0 in Peace. */
 int proc_war_mode(void);

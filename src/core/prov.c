@@ -22,17 +22,26 @@ static void wipe(void *p, size_t n)
 		*v++ = 0;
 }
 
-void prov_init(const uint8_t entropy[RUMPK_BOOT_ENTROPY_BYTES])
+void prov_derive(const char *label, const uint8_t entropy[RUMPK_BOOT_ENTROPY_BYTES],
+		 uint8_t *out, size_t n)
 {
-	uint8_t in[sizeof(PROV_KEY_LABEL) - 1 + RUMPK_BOOT_ENTROPY_BYTES];
+	uint8_t in[PROV_LABEL_MAX + RUMPK_BOOT_ENTROPY_BYTES];
 	uint8_t h[SODIUM_SHA512_BYTES];
+	size_t len = kstrlen(label);
 
-	kmemcpy(in, PROV_KEY_LABEL, sizeof(PROV_KEY_LABEL) - 1);
-	kmemcpy(in + sizeof(PROV_KEY_LABEL) - 1, entropy, RUMPK_BOOT_ENTROPY_BYTES);
-	crypto_hash_sha512(h, in, sizeof(in));
-	kmemcpy(boot_key, h, PROV_KEY_BYTES);
+	if (len > PROV_LABEL_MAX || n > sizeof(h))
+		kpanic("prov_derive: label '%s' or %u key bytes too long", label, (unsigned)n);
+	kmemcpy(in, label, len);
+	kmemcpy(in + len, entropy, RUMPK_BOOT_ENTROPY_BYTES);
+	crypto_hash_sha512(h, in, len + RUMPK_BOOT_ENTROPY_BYTES);
+	kmemcpy(out, h, n);
 	wipe(in, sizeof(in));
 	wipe(h, sizeof(h));
+}
+
+void prov_init(const uint8_t entropy[RUMPK_BOOT_ENTROPY_BYTES])
+{
+	prov_derive(PROV_KEY_LABEL, entropy, boot_key, PROV_KEY_BYTES);
 	key_ready = 1;
 }
 

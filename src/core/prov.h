@@ -33,6 +33,14 @@
  */
 void prov_init(const uint8_t entropy[RUMPK_BOOT_ENTROPY_BYTES]);
 
+/* prov_derive — n (<= 64) key bytes for one purpose from the boot entropy: the first n of
+ * SHA-512(label without its NUL || entropy). The boot key is prov_derive(PROV_KEY_LABEL);
+ * fault injection's decision key another label (fault.c), so knowing one says nothing of
+ * the other. label: at most PROV_LABEL_MAX bytes. */
+#define PROV_LABEL_MAX 32
+void prov_derive(const char *label, const uint8_t entropy[RUMPK_BOOT_ENTROPY_BYTES],
+		 uint8_t *out, size_t n);
+
 /* prov_ready — 1 once prov_init() ran. */
 int prov_ready(void);
 

@@ -19,6 +19,7 @@
  */
 #include "sched.h"
 
+#include "fault.h"
 #include "kprintf.h"
 #include "kutil.h"
 #include "mem.h"
@@ -320,6 +321,15 @@ int sched_wait(struct waitq *wq)
 	if (f->killed) {
 		hal_irq_restore(s);
 		return -RUMPK_EKILLED;
+	}
+	/* Fault point "wakeup": woken at once, its condition untouched (the others of its
+	 * priority run first, as after a real wake-up): the contract's "callers re-check". */
+	if (fault_inject(RUMPK_INJ_WAKEUP, 0)) {
+		rq_push(c, f);
+		switch_to_next(c);
+		int r = f->killed ? -RUMPK_EKILLED : 0;
+		hal_irq_restore(s);
+		return r;
 	}
 	f->state = FIBER_WAITING;
 	f->wq = wq;

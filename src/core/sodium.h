@@ -8,7 +8,7 @@
  * builds against the same source files compiled by cmake/libsodium.cmake. No sodium_init():
  * none of these functions needs it (no CPU dispatch, no randomness).
  *
- * Only sign.c and prov.c include this file; everything else goes through them.
+ * Only sign.c, prov.c and fault.c include this file; everything else goes through them.
  */
 #ifndef RUMPK_SODIUM_H
 #define RUMPK_SODIUM_H

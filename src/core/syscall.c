@@ -10,6 +10,7 @@
  */
 #include "syscall.h"
 
+#include "fault.h"
 #include "kprintf.h"
 #include "mem.h" /* PAGE_SIZE */
 
@@ -142,7 +143,10 @@ int32_t sys_drain(struct sys_rings *r, uint64_t id, uint32_t max, sys_exec_fn ex
 
 	while ((uint32_t)taken < max) {
 		int32_t space = ring_hspace(&r->cq);
-		if (space == 0) {
+		/* fault point "ring": the completion ring seen full, as when the process reads
+		 * its answers slowly; the requests wait in the submission ring for the next
+		 * drain (the process's next doorbell, or War mode's poll) */
+		if (space == 0 || (space > 0 && fault_inject(RUMPK_INJ_RING, 0))) {
 			n->stalls++;
 			break;
 		}

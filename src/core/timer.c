@@ -14,6 +14,7 @@
  */
 #include "timer.h"
 
+#include "fault.h"
 #include "hal.h"
 #include "sched.h"
 
@@ -21,8 +22,28 @@ static struct {
 	uint64_t period_ns;  /* 0 when the periodic tick is stopped */
 	uint64_t deadline;   /* its next deadline */
 	uint64_t armed;      /* what the HAL timer is armed for; UINT64_MAX when disarmed */
+	uint64_t want;       /* the deadline `armed` stands for (they differ by an injection) */
 	struct timer_stats st;
-} tick = { .armed = UINT64_MAX };
+} tick = { .armed = UINT64_MAX, .want = UINT64_MAX };
+
+/* Fault points "timerlate" and "timerearly": the one-shot armed up to TIMER_SKEW_MAX_NS
+ * after or before the deadline it stands for. Late only delays (sleepers never wake
+ * early); an early interrupt finds nothing due and the deadline is armed again, so what
+ * runs is the path a HAL's imprecise timer takes. */
+#define TIMER_SKEW_MAX_NS 20000000ull /* 20 ms */
+
+static uint64_t skewed(uint64_t d)
+{
+	uint64_t r;
+
+	if (fault_inject(RUMPK_INJ_TIMERLATE, &r))
+		return d + 1 + r % TIMER_SKEW_MAX_NS;
+	if (fault_inject(RUMPK_INJ_TIMEREARLY, &r)) {
+		uint64_t early = 1 + r % TIMER_SKEW_MAX_NS;
+		return d > early ? d - early : 0;
+	}
+	return d;
+}
 
 void timer_reprogram(void)
 {
@@ -30,13 +51,16 @@ void timer_reprogram(void)
 	uint64_t s = sched_next_deadline();
 	if (s < d)
 		d = s;
-	if (d == tick.armed)
+	if (d == tick.want)
 		return;
-	tick.armed = d;
-	if (d == UINT64_MAX)
+	tick.want = d;
+	if (d == UINT64_MAX) {
+		tick.armed = d;
 		hal_timer_disarm();
-	else
-		hal_timer_arm(d);
+	} else {
+		tick.armed = skewed(d);
+		hal_timer_arm(tick.armed);
+	}
 }
 
 void core_timer_irq(int in_user)
@@ -49,7 +73,7 @@ void core_timer_irq(int in_user)
 		tick.st.early++;
 	else if (now - tick.armed > tick.st.max_late_ns)
 		tick.st.max_late_ns = now - tick.armed;
-	tick.armed = UINT64_MAX; /* the HAL's one-shot has fired */
+	tick.armed = tick.want = UINT64_MAX; /* the HAL's one-shot has fired */
 	if (tick.period_ns && now >= tick.deadline) {
 		tick.st.ticks++;
 		tick.deadline += tick.period_ns;
