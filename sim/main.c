@@ -167,13 +167,19 @@ static char *replay_line(int argc, char **argv, int seed_given, unsigned long lo
 	if (!input_given) {
 		char path[4096];
 		ssize_t n = readlink("/proc/self/fd/0", path, sizeof(path) - 1);
-		if (fstat(0, &st) == 0 && S_ISREG(st.st_mode) && n > 0) {
+		if (n > 0)
 			path[n] = '\0';
+		if (n > 0 && fstat(0, &st) == 0 &&
+		    (S_ISREG(st.st_mode) || strcmp(path, "/dev/null") == 0)) {
 			replay_add(&line, &len, &cap, "--input");
 			replay_add(&line, &len, &cap, path);
 		} else {
-			replay_add(&line, &len, &cap, "<");
-			replay_add(&line, &len, &cap, "(the same input)");
+			/* a pipe or a terminal: the words say what to add */
+			static const char note[] = " (with the same input on stdin)";
+			line = realloc(line, len + sizeof(note));
+			if (!line)
+				abort();
+			memcpy(line + len, note, sizeof(note));
 		}
 	}
 	return line;

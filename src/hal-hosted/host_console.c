@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -62,6 +63,7 @@ static int scripted, sfd = -1;
 static unsigned char sbuf[65536];
 static size_t spos, slen, sreleased;
 static int at_end, end_released;
+static int sfile; /* input is a regular file: a line is always read whole */
 
 void host_console_set_scripted(const char *path)
 {
@@ -71,6 +73,8 @@ void host_console_set_scripted(const char *path)
 		fprintf(stderr, "rumpk-sim: --input %s: %s\n", path, strerror(errno));
 		exit(2);
 	}
+	struct stat st;
+	sfile = fstat(sfd, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /* Tops sbuf up with what the file has; 0 if it has ended. */
@@ -102,6 +106,8 @@ static int fill(void)
 
 int host_console_release(void)
 {
+	int read_once = 0;
+
 	if (spos < sreleased)
 		return 1; /* the kernel took only part of the last line: offer the rest again */
 	if (end_released)
@@ -112,7 +118,14 @@ int host_console_release(void)
 			sreleased = (size_t)(nl - sbuf) + 1;
 			return 1;
 		}
-		/* no whole line yet: read more, unless the line fills the buffer or input ended */
+		/* no whole line yet: read more, unless the line fills the buffer or input ended;
+		 * from a pipe, what one read brought without a newline is released as it is
+		 * (a driver that sends a lone Ctrl-C and waits would wait forever otherwise) */
+		if (slen > spos && !sfile && read_once) {
+			sreleased = slen;
+			return 1;
+		}
+		read_once = 1;
 		if (slen - spos == sizeof(sbuf) || at_end || !fill()) {
 			if (slen > spos) {
 				sreleased = slen; /* a line longer than the buffer, or the last one */

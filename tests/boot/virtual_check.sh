@@ -11,12 +11,16 @@
 #   virtual_check.sh replay OUT SIM INITRD SESSION
 #       SESSION ends in a deadlock: exit 103, the named message, and a replay line on
 #       stderr, which run again (eval'd as printed) gives the same bytes and status.
+#   virtual_check.sh panic OUT SIM INITRD SESSION
+#       a kernel panic (selftest=overflow, SESSION unused but passed as --input) exits 255
+#       and prints a replay line; the replay panics the same way, host addresses in the
+#       panic message included (the sim runs without address randomisation).
 #   virtual_check.sh delivery OUT SIM INITRD SESSION
 #       input is released a line at a time: SESSION's first line is `stats`, which must
 #       find exactly its own 6 bytes taken by the console (console_in 6), not the file.
 set -uo pipefail
 
-[ $# -eq 5 ] || { echo "usage: virtual_check.sh determinism|replay|delivery OUT SIM INITRD SESSION" >&2; exit 2; }
+[ $# -eq 5 ] || { echo "usage: virtual_check.sh determinism|replay|panic|delivery OUT SIM INITRD SESSION" >&2; exit 2; }
 what=$1 out=$2 sim=$3 initrd=$4 session=$5
 mkdir -p "$out"
 base=("$sim" --display none --clock virtual --initrd "$initrd")
@@ -64,6 +68,21 @@ replay)
   [ $st = 103 ] || fail "the replay exited $st, not 103"
   same r replayed
   echo "virtual_check.sh: deadlock (103) replayed byte for byte by: $line"
+  ;;
+panic)
+  run p 9 --input "$session" --append "selftest=overflow init=none"
+  [ "$(status p)" = 255 ] || fail "exit status $(status p), not 255"
+  grep -q '^panic: fiber [0-9]* (overflow): kernel stack overflow' "$out/virtual-p.out" ||
+    fail "no panic line"
+  line=$(sed -n 's/^rumpk-sim: replay: //p' "$out/virtual-p.err")
+  [ -n "$line" ] || { cat "$out/virtual-p.err" >&2; fail "no replay line on stderr"; }
+  PAD=$(head -c 3000 /dev/zero | tr '\0' y) eval "timeout 60 $line" \
+    >"$out/virtual-replayed-p.out" 2>"$out/virtual-replayed-p.err"
+  st=$?
+  [ $st = 255 ] || fail "the replay exited $st, not 255"
+  cmp -s "$out/virtual-p.out" "$out/virtual-replayed-p.out" ||
+    { diff "$out/virtual-p.out" "$out/virtual-replayed-p.out" >&2; fail "the replay differs"; }
+  echo "virtual_check.sh: the panic replayed byte for byte by: $line"
   ;;
 delivery)
   run l 3 --input "$session"
