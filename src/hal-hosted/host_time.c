@@ -36,8 +36,9 @@ static uint64_t vwatched;                /* vcharges when the watchdog last look
 static int vstalls;                      /* consecutive looks without progress */
 static int vnondet;                      /* the watchdog preempted: no longer replayable */
 
-#define STALL_CHECK_MS 100
+/* The largest deadline the kernel's timers represent (host_timer_arm says why). */
 #define HOST_TIME_NEVER_NS 0x7fffffffffffffffull
+#define STALL_CHECK_MS 100
 #define STALL_LOOKS 2 /* 0.2 s of CPU without a charge; an instrumented program charges
 			 * every few microseconds */
 
@@ -148,8 +149,8 @@ uint64_t host_time_hz(void)
  * deadline (UINT64_MAX means "never") must not wrap past 2^64 into the past, which would
  * fire at once and, re-armed by the core, storm: the sum saturates, and is then capped at
  * the largest time the kernel's timers represent (INT64_MAX ns, ~292 years), as the
- * bare-metal HALs' "too far to express: never fires" does. */
-
+ * bare-metal HALs' "too far to express: never fires" does. Virtual mode keeps the capped
+ * value, which host_virtual_skip treats as no deadline at all. */
 void host_timer_arm(uint64_t deadline_ns)
 {
 	if (vmode) {
