@@ -23,6 +23,7 @@ if(NOT _rumpk_tar_version MATCHES "\\(GNU tar\\) ([0-9]+\\.[0-9]+)"
 endif()
 
 set(RUMPK_INITRD ${CMAKE_BINARY_DIR}/initrd.tar)
+set(RUMPK_INITRD_VIRTUAL ${CMAKE_BINARY_DIR}/initrd-virtual.tar) # hosted presets only
 set(RUMPK_INITRD_PACK ${CMAKE_CURRENT_LIST_DIR}/initrd_pack.cmake)
 set_property(GLOBAL PROPERTY RUMPK_INITRD_PATHS "")
 set_property(GLOBAL PROPERTY RUMPK_INITRD_SOURCES "")
@@ -109,6 +110,38 @@ function(_rumpk_initrd_finish)
       add_dependencies(${t} initrd)
     endif()
   endforeach()
+  # initrd-virtual.tar (hosted presets, the sim's virtual mode): the same files, with each
+  # /bin program replaced by its copy built with budget checks (cmake/programs.cmake,
+  # VIRTUAL). Packed by the same script, so the same reproducible tar line.
+  get_property(vpaths GLOBAL PROPERTY RUMPK_INITRD_VIRTUAL_PATHS)
+  get_property(vsources GLOBAL PROPERTY RUMPK_INITRD_VIRTUAL_SOURCES)
+  get_property(vdeps GLOBAL PROPERTY RUMPK_INITRD_VIRTUAL_DEPENDS)
+  if(vpaths)
+    set(vcontent "")
+    set(vall "")
+    foreach(p s IN ZIP_LISTS paths sources)
+      list(FIND vpaths "${p}" i)
+      if(NOT i EQUAL -1)
+        list(GET vsources ${i} s)
+      endif()
+      list(APPEND vall "${s}")
+      string(APPEND vcontent "${p}\t${s}\n")
+    endforeach()
+    set(vmanifest ${CMAKE_BINARY_DIR}/initrd-virtual.manifest)
+    file(GENERATE OUTPUT ${vmanifest} CONTENT "${vcontent}")
+    add_custom_command(OUTPUT ${RUMPK_INITRD_VIRTUAL}
+      COMMAND ${CMAKE_COMMAND} -DMANIFEST=${vmanifest} -DTAR=${RUMPK_TAR}
+        -DOUT=${RUMPK_INITRD_VIRTUAL} -DSTAGE=${CMAKE_BINARY_DIR}/initrd-virtual.d
+        -P ${RUMPK_INITRD_PACK}
+      DEPENDS ${vall} ${vmanifest} ${RUMPK_INITRD_PACK}
+      COMMENT "Packing the virtual mode's initrd ${RUMPK_INITRD_VIRTUAL}"
+      VERBATIM)
+    add_custom_target(initrd-virtual ALL DEPENDS ${RUMPK_INITRD_VIRTUAL})
+    add_dependencies(initrd-virtual initrd ${vdeps})
+    if(TARGET rumpk-sim)
+      add_dependencies(rumpk-sim initrd-virtual)
+    endif()
+  endif()
   add_test(NAME initrd.reproducible
     COMMAND ${pack} -DOUT=${CMAKE_BINARY_DIR}/initrd-again.tar
       -DSTAGE=${CMAKE_BINARY_DIR}/initrd-again.d -DCOMPARE=${RUMPK_INITRD}

@@ -2,7 +2,7 @@
 # (src/user/libnexus: crt0 + the small libc) and libk's string functions (src/libk/string.c),
 # and nothing of the kernel's build: no sanitizer, no -fno-pie, no libc, whatever the preset.
 #
-#   rumpk_add_program(NAME SOURCE... [MACHINE x86_64|riscv64|aarch64] [BIN])
+#   rumpk_add_program(NAME SOURCE... [MACHINE x86_64|riscv64|aarch64] [BIN] [VIRTUAL])
 #
 # builds ${CMAKE_BINARY_DIR}/programs/NAME.elf for the preset's machine
 # (RUMPK_PROGRAM_MACHINE: x86_64 in the hosted presets, else RUMPK_HAL). With another
@@ -14,6 +14,16 @@
 # initrd: its copy without debug information (llvm-objcopy --strip-debug: the kernel
 # hashes every byte at boot and at every exec; gdb reads NAME.elf) is signed with the
 # build's key into ${RUMPK_SIGNED_DIR}/NAME (target signed-NAME) and packed as /bin/NAME.
+#
+# VIRTUAL (hosted presets; implies the preset's machine): the copy for the sim's virtual
+# mode (docs/simulation.md), every C file compiled with budget checks
+# (-fsanitize-coverage=trace-pc-guard,no-prune: a hook call on every edge, even in a bare
+# `for(;;);`, which plain trace-pc-guard leaves as `jmp .`) and linked with libnexus's
+# budget.c (the hook). Output programs/virtual/NAME.elf, target program-NAME-virtual;
+# with BIN it is signed into ${RUMPK_SIGNED_DIR}-virtual/NAME and packed as /bin/NAME of
+# initrd-virtual.tar (cmake/initrd.cmake), the virtual mode's default initrd. The one
+# exception to "no sanitizer flags in programs"; coverage adds only R_*_RELATIVE
+# relocations (the guards' table in .init_array), so programs.readelf holds it too.
 #
 # Why custom commands and not add_executable: every target of a preset is compiled with
 # that preset's flags (the toolchain file's -fno-pie, hosted-asan's -fsanitize=...), and a
@@ -76,7 +86,7 @@ set(RUMPK_SIGNED_DIR ${CMAKE_BINARY_DIR}/programs/signed)
 find_program(RUMPK_LLVM_OBJCOPY NAMES llvm-objcopy llvm-objcopy-14 REQUIRED)
 
 function(rumpk_add_program name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "BIN" "MACHINE" "")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "BIN;VIRTUAL" "MACHINE" "")
   set(sources ${arg_UNPARSED_ARGUMENTS})
   if(NOT sources)
     message(FATAL_ERROR "rumpk_add_program(${name}): no sources")
@@ -89,20 +99,33 @@ function(rumpk_add_program name)
     message(FATAL_ERROR "rumpk_add_program(${name}): unknown MACHINE '${machine}' "
       "(x86_64, riscv64 or aarch64)")
   endif()
-  if(machine STREQUAL RUMPK_PROGRAM_MACHINE)
+  set(variant "")
+  set(cov "")
+  if(arg_VIRTUAL)
+    if(NOT machine STREQUAL "x86_64" OR NOT RUMPK_HAL STREQUAL "hosted")
+      message(FATAL_ERROR "rumpk_add_program(${name}): VIRTUAL is for the hosted presets")
+    endif()
+    set(variant -virtual)
+    set(cov -fsanitize-coverage=trace-pc-guard,no-prune)
+    set(out ${CMAKE_BINARY_DIR}/programs/virtual/${name}.elf)
+    set(target program-${name}-virtual)
+  elseif(machine STREQUAL RUMPK_PROGRAM_MACHINE)
     set(out ${CMAKE_BINARY_DIR}/programs/${name}.elf)
     set(target program-${name})
   else()
     set(out ${CMAKE_BINARY_DIR}/programs/${machine}/${name}.elf)
     set(target program-${name}-${machine})
   endif()
-  set(objdir ${CMAKE_BINARY_DIR}/programs-obj/${machine}/${name})
+  set(objdir ${CMAKE_BINARY_DIR}/programs-obj/${machine}${variant}/${name})
   set(tflags ${_rumpk_prog_target_${machine}})
 
   list(APPEND sources
     ${_rumpk_user_dir}/libnexus/arch/${machine}/crt0.S
     ${_rumpk_user_dir}/libnexus/nexus.c
     ${CMAKE_SOURCE_DIR}/src/libk/string.c)
+  if(arg_VIRTUAL)
+    list(APPEND sources ${_rumpk_user_dir}/libnexus/budget.c)
+  endif()
   # sys.c is the membrane (packets on the ring page), libc.c the standard names: programs only.
   set(libc_sources ${RUMPK_LIBNEXUS_LIBC_SOURCES} ${_rumpk_user_dir}/libnexus/sys.c
     ${_rumpk_user_dir}/libnexus/calls.c ${_rumpk_user_dir}/libnexus/libc.c)
@@ -118,14 +141,14 @@ function(rumpk_add_program name)
     if(src MATCHES "\\.S$")
       set(flags ${tflags} ${_rumpk_prog_common})
     else()
-      set(flags ${tflags} ${_rumpk_prog_common} ${_rumpk_prog_cflags})
+      set(flags ${tflags} ${_rumpk_prog_common} ${_rumpk_prog_cflags} ${cov})
     endif()
     add_custom_command(OUTPUT ${obj}
       COMMAND ${CMAKE_COMMAND} -E make_directory ${odir}
       COMMAND ${CMAKE_C_COMPILER} ${flags} -MD -MF ${obj}.d -c ${src} -o ${obj}
       DEPENDS ${src}
       DEPFILE ${obj}.d
-      COMMENT "Program ${name} (${machine}): ${rel}"
+      COMMENT "Program ${name} (${machine}${variant}): ${rel}"
       VERBATIM)
     if(src IN_LIST libc_sources)
       list(APPEND libc_objs ${obj})
@@ -154,15 +177,22 @@ function(rumpk_add_program name)
     if(NOT machine STREQUAL RUMPK_PROGRAM_MACHINE)
       message(FATAL_ERROR "rumpk_add_program(${name}): BIN is for the preset's machine only")
     endif()
-    set(stripped ${CMAKE_BINARY_DIR}/programs/stripped/${name}.elf)
+    set(stripped ${CMAKE_BINARY_DIR}/programs/stripped${variant}/${name}.elf)
+    set(signed ${RUMPK_SIGNED_DIR}${variant}/${name})
     add_custom_command(OUTPUT ${stripped}
-      COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/programs/stripped
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/programs/stripped${variant}
       COMMAND ${RUMPK_LLVM_OBJCOPY} --strip-debug ${out} ${stripped}
       DEPENDS ${out} ${target}
-      COMMENT "Program ${name} without debug information -> ${stripped}" VERBATIM)
-    rumpk_sign(${stripped} ${RUMPK_SIGNED_DIR}/${name})
-    add_custom_target(signed-${name} DEPENDS ${RUMPK_SIGNED_DIR}/${name})
-    add_dependencies(signed-${name} ${target})
-    rumpk_initrd_add(bin/${name} ${RUMPK_SIGNED_DIR}/${name} DEPENDS signed-${name})
+      COMMENT "Program ${name}${variant} without debug information -> ${stripped}" VERBATIM)
+    rumpk_sign(${stripped} ${signed})
+    add_custom_target(signed-${name}${variant} DEPENDS ${signed})
+    add_dependencies(signed-${name}${variant} ${target})
+    if(arg_VIRTUAL)
+      set_property(GLOBAL APPEND PROPERTY RUMPK_INITRD_VIRTUAL_PATHS bin/${name})
+      set_property(GLOBAL APPEND PROPERTY RUMPK_INITRD_VIRTUAL_SOURCES ${signed})
+      set_property(GLOBAL APPEND PROPERTY RUMPK_INITRD_VIRTUAL_DEPENDS signed-${name}${variant})
+    else()
+      rumpk_initrd_add(bin/${name} ${signed} DEPENDS signed-${name})
+    endif()
   endif()
 endfunction()

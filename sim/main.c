@@ -8,19 +8,38 @@
  * The initrd: --initrd FILE, by default the initrd.tar of the build tree the executable
  * sits in (build/<preset>/sim/rumpk-sim -> build/<preset>/initrd.tar). The HAL copies it into
  * guest RAM (hal.c); --no-initrd boots without one (the vfs stage then fails, saying so).
+ * In virtual mode the default is initrd-virtual.tar beside it: the same files, with every
+ * program built with budget checks (docs/simulation.md).
+ *
+ * Virtual mode (--clock virtual) re-executes the sim once with ADDR_NO_RANDOMIZE
+ * (personality(2)), so that host addresses (guest RAM, address-space reservations, the
+ * sim's own code in a kernel fault's pc) are the same on every run; picks a seed when
+ * none was given and says which; and builds the line that replays the run, which the HAL
+ * prints when the run fails.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
+#include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "host.h"
 #include "rumpk/abi.h"
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#include <sanitizer/common_interface_defs.h>
+#define SIM_SANITIZED 1
+#endif
+#endif
 
 #define DEFAULT_RAM_MIB 32
 #define DEFAULT_FB_W 1280
@@ -33,29 +52,37 @@ static void usage(FILE *f)
 		"Boots the rumpk kernel as a Linux process; the exit status is the kernel's\n"
 		"halt code (0 success, N = the number of a failed boot stage, 100 a failed self-test\n"
 		"or an unknown name in selftest= or failstage= or a bad faults=, 101 an init\n"
-		"that cannot start, 102 the leak gate, 255 a panic; with an init, its exit\n"
-		"status).\n"
+		"that cannot start, 102 the halt leak gate found a leak, 103 a deadlock in\n"
+		"virtual mode (idle, no timer armed, no input left), 255 a panic; with an init,\n"
+		"its exit status; 2 a bad option).\n"
 		"\n"
 		"  -a, --append ARGS   kernel command line, e.g. 'selftest=all' (max %d bytes)\n"
 		"  -m, --mem MIB       guest RAM in MiB (default %d, 8..4096)\n"
 		"  -i, --initrd FILE   the initrd, a POSIX ustar archive (default: initrd.tar of\n"
 		"                      this build tree, i.e. <dir of rumpk-sim>/../initrd.tar)\n"
 		"      --no-initrd     boot without an initrd (the vfs stage fails)\n"
-		"      --clock MODE    real (default): the host's clock and timer; virtual: time\n"
-		"                      moves only by the kernel's own events (an idle CPU jumps to\n"
-		"                      the next deadline) and 1 ms per 1 ms of the sim's CPU, the\n"
-		"                      host timer is never armed\n"
+		"      --clock MODE    real (default): the host's clock and timer; virtual: a\n"
+		"                      deterministic simulation (docs/simulation.md): time moves\n"
+		"                      only by the kernel's own events, charged with jitter drawn\n"
+		"                      from the seed; input is released a line at a time when a\n"
+		"                      reader waits; programs are preempted by budget checks built\n"
+		"                      into them (default initrd: initrd-virtual.tar). The same\n"
+		"                      seed and input give the same bytes; a failing run prints\n"
+		"                      'rumpk-sim: replay: COMMAND' on stderr\n"
+		"      --input FILE    console input from FILE instead of stdin\n"
 		"      --display MODE  sdl: a window with the console and the live HUD (SDL2,\n"
 		"                      loaded only then; keys go to the console, closing the\n"
-		"                      window ends the input); none: the terminal only. Default:\n"
+		"                      window ends the input; virtual mode ignores its keys: they\n"
+		"                      come when they come); none: the terminal only. Default:\n"
 		"                      sdl when DISPLAY or WAYLAND_DISPLAY is set, else none\n"
 		"      --size WxH      the framebuffer in pixels (default %ux%u; the window can\n"
 		"                      be resized, the picture scales)\n"
 		"      --screenshot F  at halt, the framebuffer as a PPM image to F and the\n"
 		"                      console's text to F.txt (needs --display sdl)\n"
-		"      --seed N        the boot entropy from N (0..2^64-1) instead of the host's\n"
-		"                      random numbers: the same boot key, AT_RANDOM and\n"
-		"                      provenance ids on every run\n"
+		"      --seed N        the run's seed (0..2^64-1): the boot entropy (boot key,\n"
+		"                      AT_RANDOM, provenance ids) and, in virtual mode, every\n"
+		"                      scheduling jitter. Virtual mode without it picks one and\n"
+		"                      prints 'rumpk-sim: seed N' on stderr\n"
 		"      --faults SPEC   seeded fault injection from init on: adds faults=SPEC to\n"
 		"                      the command line, e.g. alloc=0.01,ring=0.05 or alloc@17\n"
 		"                      (docs/faults.md); the decisions come from --seed\n"
@@ -76,9 +103,9 @@ static void usage(FILE *f)
 		RUMPK_BOOT_CMDLINE_MAX - 1, DEFAULT_RAM_MIB, DEFAULT_FB_W, DEFAULT_FB_H);
 }
 
-/* The build tree's initrd: ../initrd.tar next to this executable's directory. Returns a
+/* The build tree's initrd: ../NAME next to this executable's directory. Returns a
  * malloc'd path, or NULL if /proc/self/exe cannot be read. */
-static char *default_initrd(void)
+static char *default_initrd(const char *name)
 {
 	char exe[4096];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -91,9 +118,94 @@ static char *default_initrd(void)
 	if (!slash)
 		return NULL;
 	*slash = '\0';
-	if (asprintf(&path, "%s/../initrd.tar", exe) < 0)
+	if (asprintf(&path, "%s/../%s", exe, name) < 0)
 		return NULL;
 	return path;
+}
+
+/* Appends s to the replay line, in single quotes unless it is plain. */
+static void replay_add(char **line, size_t *len, size_t *cap, const char *arg)
+{
+	int plain = *arg != '\0';
+	for (const char *c = arg; *c; c++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=./,:@%+",
+			    *c))
+			plain = 0;
+	size_t need = *len + 4 * strlen(arg) + 4;
+	if (need > *cap) {
+		*cap = need * 2;
+		*line = realloc(*line, *cap);
+		if (!*line)
+			abort();
+	}
+	char *p = *line + *len;
+	if (*len)
+		*p++ = ' ';
+	if (plain) {
+		p = stpcpy(p, arg);
+	} else {
+		*p++ = '\'';
+		for (const char *c = arg; *c; c++) {
+			if (*c == '\'')
+				p = stpcpy(p, "'\\''");
+			else
+				*p++ = *c;
+		}
+		*p++ = '\'';
+		*p = '\0';
+	}
+	*len = (size_t)(p - *line);
+}
+
+/* The command that replays this run: the sim as it was called, every option as given,
+ * plus the seed if it was picked here, plus stdin when it is a file (as --input). */
+static char *replay_line(int argc, char **argv, int seed_given, unsigned long long seed,
+			 int input_given)
+{
+	char *line = NULL, num[32];
+	size_t len = 0, cap = 0;
+	struct stat st;
+
+	for (int i = 0; i < argc; i++)
+		replay_add(&line, &len, &cap, argv[i]);
+	if (!seed_given) {
+		snprintf(num, sizeof(num), "%llu", seed);
+		replay_add(&line, &len, &cap, "--seed");
+		replay_add(&line, &len, &cap, num);
+	}
+	if (!input_given) {
+		char path[4096];
+		ssize_t n = readlink("/proc/self/fd/0", path, sizeof(path) - 1);
+		if (n > 0)
+			path[n] = '\0';
+		if (n > 0 && fstat(0, &st) == 0 &&
+		    (S_ISREG(st.st_mode) || strcmp(path, "/dev/null") == 0)) {
+			replay_add(&line, &len, &cap, "--input");
+			replay_add(&line, &len, &cap, path);
+		} else {
+			/* a pipe or a terminal: the words say what to add */
+			static const char note[] = " (with the same input on stdin)";
+			line = realloc(line, len + sizeof(note));
+			if (!line)
+				abort();
+			memcpy(line + len, note, sizeof(note));
+		}
+	}
+	return line;
+}
+
+/* Virtual mode: run again with the address space's randomisation off (once: the new
+ * process finds the flag set). If the host refuses, the run goes on and says so. */
+static void reexec_without_aslr(char **argv)
+{
+	int cur = personality(0xffffffff);
+
+	if (cur == -1 || (cur & ADDR_NO_RANDOMIZE))
+		return;
+	if (personality((unsigned long)cur | ADDR_NO_RANDOMIZE) != -1)
+		execv("/proc/self/exe", argv);
+	fprintf(stderr, "rumpk-sim: cannot turn off address randomisation (%s): host addresses "
+		"may differ between runs\n", strerror(errno));
 }
 
 int main(int argc, char **argv)
@@ -110,12 +222,14 @@ int main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "faults", required_argument, NULL, 'F' },
 		{ "leak-gate", no_argument, NULL, 'L' },
+		{ "input", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct hosted_config cfg = { .ram_bytes = (uint64_t)DEFAULT_RAM_MIB << 20, .cmdline = "",
 				     .fb_width = DEFAULT_FB_W, .fb_height = DEFAULT_FB_H };
-	int c, no_initrd = 0, leak_gate = 0;
+	int c, no_initrd = 0, leak_gate = 0, seed_given = 0;
+	unsigned long long seed = 0;
 	const char *faults = NULL;
 	static char cmdline[RUMPK_BOOT_CMDLINE_MAX];
 	const char *env_display = getenv("DISPLAY"), *env_wayland = getenv("WAYLAND_DISPLAY");
@@ -151,10 +265,8 @@ int main(int argc, char **argv)
 			no_initrd = 1;
 			break;
 		case 'c':
-			if (strcmp(optarg, "real") == 0) {
-				cfg.virtual_quantum_ns = 0;
-			} else if (strcmp(optarg, "virtual") == 0) {
-				cfg.virtual_quantum_ns = 1000000; /* 1 ms */
+			if (strcmp(optarg, "real") == 0 || strcmp(optarg, "virtual") == 0) {
+				cfg.virtual_clock = strcmp(optarg, "virtual") == 0;
 			} else {
 				fprintf(stderr, "rumpk-sim: --clock: '%s' is neither real nor virtual\n",
 					optarg);
@@ -195,13 +307,8 @@ int main(int argc, char **argv)
 					"2^64-1\n", optarg);
 				return 2;
 			}
-			/* 32 bytes: SHA-512 of "rumpk-sim seed " and the number, its first half */
-			char msg[64];
-			unsigned char h[crypto_hash_sha512_BYTES];
-			int len = snprintf(msg, sizeof(msg), "rumpk-sim seed %llu", n);
-			crypto_hash_sha512(h, (const unsigned char *)msg, (unsigned long long)len);
-			memcpy(cfg.seed, h, sizeof(cfg.seed));
-			cfg.seeded = 1;
+			seed = n;
+			seed_given = 1;
 			break;
 		}
 		case 'F':
@@ -209,6 +316,9 @@ int main(int argc, char **argv)
 			break;
 		case 'L':
 			leak_gate = 1;
+			break;
+		case 'I':
+			cfg.input_path = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -237,11 +347,56 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rumpk-sim: unexpected argument '%s' (see --help)\n", argv[optind]);
 		return 2;
 	}
+	if (cfg.virtual_clock) {
+		reexec_without_aslr(argv);
+		if (!seed_given) {
+			if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed)) {
+				fprintf(stderr, "rumpk-sim: getrandom failed: pass --seed N\n");
+				return 2;
+			}
+			fprintf(stderr, "rumpk-sim: seed %llu\n", seed);
+		}
+		cfg.replay = replay_line(argc, argv, seed_given, seed, cfg.input_path != NULL);
+	} else if (cfg.input_path) {
+		/* the real clock reads stdin as it is: make FILE stdin */
+		int fd = open(cfg.input_path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || dup2(fd, 0) < 0) {
+			fprintf(stderr, "rumpk-sim: --input %s: %s\n", cfg.input_path, strerror(errno));
+			return 2;
+		}
+		close(fd);
+		cfg.input_path = NULL;
+	}
+	if (seed_given || cfg.virtual_clock) {
+		/* SHA-512 of "rumpk-sim seed N": the first half is the boot entropy, the second
+		 * the key of virtual mode's jitter stream (host_virtual.c) */
+		char msg[64];
+		unsigned char h[crypto_hash_sha512_BYTES];
+		int len = snprintf(msg, sizeof(msg), "rumpk-sim seed %llu", seed);
+		crypto_hash_sha512(h, (const unsigned char *)msg, (unsigned long long)len);
+		memcpy(cfg.seed, h, sizeof(cfg.seed));
+		memcpy(cfg.jitter_key, h + sizeof(cfg.seed), sizeof(cfg.jitter_key));
+		cfg.seeded = 1;
+	}
+#ifdef SIM_SANITIZED
+	if (cfg.virtual_clock) /* an ASan/UBSan report ends the run: say how to replay it */
+		__sanitizer_set_death_callback(host_virtual_replay);
+#endif
 	if (no_initrd) {
 		cfg.initrd_path = NULL;
 	} else {
 		const char *given = cfg.initrd_path;
-		if (!given && !(cfg.initrd_path = default_initrd())) {
+		if (!given && cfg.virtual_clock) {
+			cfg.initrd_path = default_initrd("initrd-virtual.tar");
+			if (cfg.initrd_path && access(cfg.initrd_path, R_OK) != 0) {
+				fprintf(stderr, "rumpk-sim: %s: %s: using initrd.tar, whose programs "
+					"have no budget checks (a busy one stalls virtual time)\n",
+					cfg.initrd_path, strerror(errno));
+				free((char *)cfg.initrd_path);
+				cfg.initrd_path = NULL;
+			}
+		}
+		if (!given && !cfg.initrd_path && !(cfg.initrd_path = default_initrd("initrd.tar"))) {
 			fprintf(stderr, "rumpk-sim: cannot find this build tree's initrd.tar: pass "
 				"--initrd FILE\n");
 			return 2;

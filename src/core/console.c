@@ -114,6 +114,7 @@ int64_t console_read(char *buf, size_t max)
 	while (C.in == C.out && !C.eof) {
 		if (C.waiting++ == 0 && C.polled)
 			hal_console_rx_irq(1); /* a sleeping reader needs the interrupt to wake it */
+		hal_console_wait(); /* the sim's virtual mode releases input only now (hal.h) */
 		int err = sched_wait(&C.readers);
 		if (--C.waiting == 0 && C.polled)
 			hal_console_rx_irq(0);

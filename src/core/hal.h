@@ -33,7 +33,7 @@
 #include "hal_arch.h" /* the HAL's own inline helpers, found through the include path */
 
 /* Bumped whenever a function is added, removed or changes meaning. */
-#define HAL_API_VERSION 7
+#define HAL_API_VERSION 8
 
 /* ---- boot ---------------------------------------------------------------------------- */
 
@@ -80,6 +80,15 @@ void core_console_rx(void);
  * while no byte arrives (the sim's SIGIO), may ignore it.
  */
 void hal_console_rx_irq(int on);
+
+/*
+ * hal_console_wait — core only (console_read), interrupts disabled, never blocks. Says that
+ * a reader found the input ring empty and is about to sleep for input. API 8: the sim's
+ * virtual mode releases its next scripted input line at the next scheduling decision
+ * after this call, so input arrives at deterministic points (docs/simulation.md). A HAL
+ * whose input arrives by itself (a UART, the sim's real mode) does nothing.
+ */
+void hal_console_wait(void);
 
 /* ---- traps --------------------------------------------------------------------------- */
 
@@ -426,6 +435,11 @@ void hal_cpu_idle(void);
  * reads as success). On QEMU this is QEMU's own exit status. Never returns.
  */
 void hal_halt(int code) __attribute__((noreturn));
+
+/* Halt codes the core gives that a HAL may want to recognise (the sim prints a replay line
+ * for them in virtual mode): a panic or kernel fault, and the halt leak gate (leakgate.h). */
+#define HAL_HALT_PANIC 255
+#define HAL_HALT_LEAK 102
 
 /* The clamp every hal_halt() applies: 0 stays 0, anything else lands in 1..255. */
 static inline int hal_exit_status(int code)

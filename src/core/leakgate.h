@@ -16,7 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LEAKGATE_EXIT_CODE 102 /* the halt code when the gate finds a difference */
+#include "hal.h"
+
+#define LEAKGATE_EXIT_CODE HAL_HALT_LEAK /* 102: the halt code when the gate finds a difference */
 
 enum {
 	LG_FREE_PAGES,

@@ -29,6 +29,9 @@
 #include "kprintf.h" /* kpanic */
 #include "mem.h"     /* PAGE_SIZE */
 
+/* Virtual mode's charge point at every switch (hosted_priv.h; hal.c sets it). */
+void (*volatile hosted_switch_hook)(void);
+
 /* Keeps struct hal_switch_frame in the debug info for scripts/gdb/rumpk.py. */
 const struct hal_switch_frame *hal_switch_frame_for_debuggers __attribute__((used));
 
@@ -81,6 +84,8 @@ void hal_ctx_switch(struct hal_ctx *from, struct hal_ctx *to)
 {
 	void *fake_stack = NULL; /* this context's fake stack, kept here while it sleeps */
 
+	if (hosted_switch_hook) /* switch.S makes this call itself in ordinary builds */
+		hosted_switch_hook();
 	check_fp_control();
 	__sanitizer_start_switch_fiber(&fake_stack, to->stack_bottom, to->stack_size);
 	struct hal_ctx *prev = hal_hosted_ctx_swap(from, to);
@@ -95,6 +100,8 @@ void hal_hosted_ctx_begin(struct hal_ctx *prev)
 void hal_ctx_exit(struct hal_ctx *from, struct hal_ctx *to)
 {
 	/* NULL: this context never comes back, so ASan frees its fake stack now */
+	if (hosted_switch_hook)
+		hosted_switch_hook();
 	check_fp_control();
 	__sanitizer_start_switch_fiber(NULL, to->stack_bottom, to->stack_size);
 	hal_hosted_ctx_swap(from, to);

@@ -38,6 +38,7 @@ _Static_assert(__builtin_offsetof(struct hal_uframe, xsave) == UF_XSAVE, "uframe
 _Static_assert(UF_XSAVE % 64 == 0, "XSAVE needs 64-byte alignment");
 
 volatile uint8_t hosted_in_user;
+void (*volatile hosted_bell_hook)(struct hal_uframe *f);
 struct hal_uframe *volatile hosted_cur_frame;
 uint32_t hosted_xsave_mode, hosted_xsave_mask_lo, hosted_xsave_mask_hi, hosted_avx;
 static uint32_t xsave_size; /* 0 until probed */
@@ -192,6 +193,8 @@ void hosted_user_trap(struct hal_uframe *f)
 
 void hosted_user_doorbell_trap(struct hal_uframe *f)
 {
+	if (hosted_bell_hook)
+		hosted_bell_hook(f); /* virtual mode: a charge point (hal.c) */
 	core_user_doorbell(f);
 	core_user_return(f, HAL_USER_RESUME);
 	user_leave(f);

@@ -17,6 +17,16 @@
 void host_console_write(const char *buf, size_t len);
 int host_console_getc(void); /* byte, -1 when nothing is waiting, -2 at the end of input */
 void host_console_init(void);    /* raw terminal, SIGIO on input (host_console.c) */
+/* Virtual mode's deterministic input (host_console.c): before host_console_init, makes
+ * input come from path (NULL: stdin) one released line at a time, with no SIGIO and the
+ * terminal left as it is. host_console_getc then hands out only released bytes. */
+void host_console_set_scripted(const char *path);
+/* Releases input: the rest of the released line if the kernel left some, else the next
+ * line (bytes up to and including '\n', or the rest at the end), else the end of input.
+ * Returns 1 if host_console_getc has something new to say (bytes or the end), 0 if the
+ * end was already released. May block reading a pipe. */
+int host_console_release(void);
+int host_console_input_left(void); /* 1 until the end of input has been released */
 void host_console_restore(void); /* the terminal and stdin as they were */
 
 /* host_display.c: the framebuffer and, with --display sdl, its SDL2 window (dlopen). */
@@ -36,11 +46,25 @@ uint64_t host_time_ns(void);
 uint64_t host_time_hz(void);
 void host_timer_arm(uint64_t deadline_ns); /* absolute, in host_time_ns() terms */
 void host_timer_disarm(void);
-/* The virtual clock (host_time.c, rumpk-sim --clock virtual): */
-void host_time_set_virtual(uint64_t quantum_ns); /* before boot: switch to it */
-int host_time_virtual(void);                     /* 1 in virtual mode */
-int host_virtual_tick(void);  /* SIGVTALRM: one quantum passed; 1 if the deadline is due */
+/* The virtual clock (host_time.c, rumpk-sim --clock virtual; docs/simulation.md): */
+void host_time_set_virtual(void); /* before boot, after host_signals_init: switch to it */
+int host_time_virtual(void);      /* 1 in virtual mode */
+/* Moves virtual time by ns; 1 if that made the armed deadline due (it is disarmed then). */
+int host_virtual_charge(uint64_t ns);
 int host_virtual_skip(void);  /* idle: jump to the armed deadline; 1 if one was armed */
+uint64_t host_virtual_deadline(void); /* the armed deadline, UINT64_MAX if none */
+/* The stall watchdog (SIGVTALRM, host_cpu.c): 1 if user code ran too long without a
+ * charge and the deadline was made due, so the signal should preempt it as a timer trap. */
+int host_virtual_stall(int in_user);
+int host_virtual_nondeterministic(void); /* 1 once the watchdog had to preempt */
+/* The seeded stream of virtual mode's jitter (host_virtual.c, libsodium's
+ * randombytes_buf_deterministic): set once before boot, then uniform draws in [0, bound). */
+void host_virtual_seed(const uint8_t key[32]);
+uint32_t host_virtual_rand(uint32_t bound);
+/* The line that replays this run (rumpk-sim: replay: ...), printed on stderr by
+ * host_virtual_replay when a virtual-mode run fails; NULL: none. */
+void host_virtual_set_replay(const char *line);
+void host_virtual_replay(void);
 
 /* signals: handlers on an alternate stack; the timer signal is the one "interrupt" */
 void host_signals_init(void);
@@ -98,12 +122,19 @@ void hosted_timer_signal(void);
 void hosted_console_signal(void); /* SIGIO: console input (hal.c only; the fake HAL has none) */
 void hosted_kernel_fault(const char *kind, uint64_t pc, uint64_t addr) __attribute__((noreturn));
 
+/* The sim's exit status beyond the kernel's own halt codes (hal.h HAL_HALT_*; sim/main.c's
+ * usage lists them all): virtual mode's deadlock exits 103. */
+#define HOSTED_EXIT_DEADLOCK 103
+
 /* what the runner (sim/) hands the HAL */
 struct hosted_config {
 	uint64_t ram_bytes;
 	const char *cmdline;
 	const char *initrd_path; /* copied into guest RAM for boot_info.initrd; NULL: none */
-	uint64_t virtual_quantum_ns; /* 0: the real clock; else the virtual one, this quantum */
+	int virtual_clock;           /* 1: --clock virtual (docs/simulation.md) */
+	const char *input_path;      /* --input FILE (virtual mode: the scripted input), or NULL */
+	const char *replay;          /* the replay line of a virtual-mode run, or NULL */
+	uint8_t jitter_key[32];      /* virtual mode: the key of the jitter stream */
 	int display;                 /* 1: a framebuffer in an SDL2 window (--display sdl) */
 	uint32_t fb_width, fb_height;
 	const char *screenshot;      /* --screenshot FILE, or NULL */

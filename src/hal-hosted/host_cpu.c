@@ -90,18 +90,17 @@ static inline void clear_ac(void)
 	__asm__ volatile("pushfq\n\tandl $~0x40000, (%%rsp)\n\tpopfq" ::: "memory", "cc");
 }
 
-/* The virtual clock's quantum: time moves by it; the timer is due only at its deadline. */
+/* Virtual mode's stall watchdog (host_time.c): a program without budget checks that spins
+ * is preempted as by a timer, once host_virtual_stall has said so and made the deadline
+ * due. Kernel code is never interrupted: it only ever waits in hal_cpu_idle. */
 static void on_vtalrm(int sig, siginfo_t *si, void *ucv)
 {
 	clear_ac();
 	(void)sig;
 	(void)si;
-	if (!host_virtual_tick())
-		return;
-	if (user_context(ucv))
+	int in_user = user_context(ucv);
+	if (host_virtual_stall(in_user) && in_user)
 		redirect(ucv, UF_TRAP_TIMER, 0, 0, 0);
-	else
-		hosted_timer_signal();
 }
 
 static void on_alarm(int sig, siginfo_t *si, void *ucv)

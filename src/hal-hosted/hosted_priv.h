@@ -125,6 +125,13 @@ struct hal_ctx *hal_hosted_ctx_swap(struct hal_ctx *from, struct hal_ctx *to);
 void hal_hosted_ctx_begin(struct hal_ctx *prev);
 #endif
 
+/* Virtual mode's charge points (hal.c sets them; NULL: the real clock, nothing to do).
+ * hosted_switch_hook: called at the start of every hal_ctx_switch/hal_ctx_exit (switch.S
+ * tests it with one compare), interrupts disabled. hosted_bell_hook: every doorbell, on
+ * the thread's kernel stack before core_user_doorbell; f holds the caller's rdi and rsi. */
+extern void (*volatile hosted_switch_hook)(void);
+extern void (*volatile hosted_bell_hook)(struct hal_uframe *f);
+
 /* ---- user mode (user.S, hal_user.c; the signal handlers in host_cpu.c read them) ---- */
 
 /* 1 while user code runs (set on the way out, cleared by the trap and doorbell entries):

@@ -68,6 +68,13 @@
 	.p2align 4
 SWITCH:
 	.cfi_startproc
+#ifndef HAL_HOSTED_ASAN
+	/* virtual mode (hal.c): a switch is a charge point; one compare when it is off */
+	cmpq	$0, hosted_switch_hook(%rip)
+	.cfi_remember_state
+	jne	.Lswitch_hook
+.Lswitch_body:
+#endif
 	pushq	%rbp
 	.cfi_adjust_cfa_offset 8
 	.cfi_rel_offset %rbp, 0
@@ -113,6 +120,24 @@ SWITCH:
 	.cfi_adjust_cfa_offset -8
 	.cfi_register %rip, %rcx
 	jmpq	*%rcx
+#ifndef HAL_HOSTED_ASAN
+.Lswitch_hook:
+	.cfi_restore_state
+	pushq	%rdi			/* from, to: the hook is a C call */
+	.cfi_adjust_cfa_offset 8
+	pushq	%rsi
+	.cfi_adjust_cfa_offset 8
+	subq	$8, %rsp		/* entry left rsp = 8 mod 16: 0 mod 16 at the call */
+	.cfi_adjust_cfa_offset 8
+	call	*hosted_switch_hook(%rip)
+	addq	$8, %rsp
+	.cfi_adjust_cfa_offset -8
+	popq	%rsi
+	.cfi_adjust_cfa_offset -8
+	popq	%rdi
+	.cfi_adjust_cfa_offset -8
+	jmp	.Lswitch_body
+#endif
 	.cfi_endproc
 	.size	SWITCH, . - SWITCH
 

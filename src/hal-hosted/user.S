@@ -25,7 +25,10 @@
  *
  * The doorbell is a C call from the program: only what a callee must keep is saved (rbx,
  * rbp, r12-r15, rsp, the return rip, MXCSR and the x87 CW, psABI 3.2.1), and rflags.
- * It touches the user stack once (pushfq) before it clears hosted_in_user, so a timer
+ * rdi and rsi go back as the caller passed them (virtual mode's budget trap passes two
+ * arguments there and gets its next budget in rax: hal.c); the other caller-saved
+ * registers go back zero. It touches the user stack once (pushfq) before it clears
+ * hosted_in_user, so a timer
  * signal before that point preempts it as user code (resumed exactly, it just goes on),
  * and after it as kernel code; no frame field is written while a preemption could still
  * overwrite it.
@@ -141,12 +144,12 @@ hosted_user_doorbell_entry:
 	movq	%r13, UF_R13(%r11)
 	movq	%r14, UF_R14(%r11)
 	movq	%r15, UF_R15(%r11)
+	movq	%rsi, UF_RSI(%r11)	/* the caller's own: virtual mode's budget trap */
+	movq	%rdi, UF_RDI(%r11)	/* passes its two arguments here (hal.c) */
 	xorl	%eax, %eax		/* caller-saved: zero, so no kernel value goes back */
-	movq	%rax, UF_RAX(%r11)
+	movq	%rax, UF_RAX(%r11)	/* (virtual mode's budget trap: its next budget) */
 	movq	%rax, UF_RCX(%r11)
 	movq	%rax, UF_RDX(%r11)
-	movq	%rax, UF_RSI(%r11)
-	movq	%rax, UF_RDI(%r11)
 	movq	%rax, UF_R8(%r11)
 	movq	%rax, UF_R9(%r11)
 	movq	%rax, UF_R10(%r11)

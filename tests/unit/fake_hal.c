@@ -142,6 +142,11 @@ void hal_console_rx_irq(int on)
 	fake.rx_irq_calls++;
 }
 
+void hal_console_wait(void)
+{
+	fake.console_waits++;
+}
+
 int hal_fb_get(struct hal_fb *fb)
 {
 	if (!fake.fb.pixels)

@@ -26,6 +26,7 @@ struct fake_hal {
 	int irq_enabled;
 	int trap_init_result;
 	unsigned idles;
+	unsigned console_waits; /* hal_console_wait calls: readers about to sleep for input */
 	int halted;              /* hal_halt was called */
 	int halt_code;           /* the clamped code */
 	jmp_buf *halt_jmp;       /* where hal_halt jumps; NULL aborts the test */

@@ -277,6 +277,34 @@ START_TEST(console_war_mode_polls)
 }
 END_TEST
 
+/* HAL API 8: a reader that must sleep says so first (hal_console_wait: the sim's virtual
+ * mode releases its next scripted line then), once per sleep; one that finds bytes, or
+ * the poll before sleeping finds some, never calls it. */
+START_TEST(console_reader_says_it_waits)
+{
+	char buf[8];
+	ck_assert_int_eq(sched_init(), 0);
+	fake.console_waits = 0;
+	fake.input = "ab";
+	ck_assert_int_eq(console_read(buf, sizeof(buf)), 2); /* the poll before sleeping */
+	ck_assert_uint_eq(fake.console_waits, 0);
+
+	fake.input = NULL;
+	reader_got = 0;
+	ck_assert_ptr_nonnull(fiber_spawn("reader", reader, NULL, SCHED_PRIO_DEFAULT, NULL));
+	fiber_yield();
+	ck_assert_uint_eq(fake.console_waits, 1);
+	console_input("", 0); /* a wake-up with nothing: the reader sleeps again, says so again */
+	fiber_yield();
+	ck_assert_int_eq(reader_got, 0);
+	ck_assert_uint_eq(fake.console_waits, 2);
+	console_input("z", 1);
+	fiber_yield();
+	ck_assert_int_eq(reader_got, 1);
+	ck_assert_uint_eq(fake.console_waits, 2);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sysfile");
@@ -289,6 +317,7 @@ int main(void)
 	tcase_add_test(tc, directories_and_stat);
 	tcase_add_test(tc, console_both_ways);
 	tcase_add_test(tc, console_war_mode_polls);
+	tcase_add_test(tc, console_reader_says_it_waits);
 	suite_add_tcase(s, tc);
 	return unit_main(s);
 }

@@ -1,7 +1,12 @@
 /*
  * nexus.c — libnexus's portable half of start-up: reads argc, argv, envp and the auxv
- * from the initial stack (layout in nexus.h), attaches the membrane (sys.c), calls main,
- * and hands its result to nexus_exit.
+ * from the initial stack (layout in nexus.h), runs the constructors of .init_array,
+ * attaches the membrane (sys.c), calls main, and hands its result to nexus_exit.
+ *
+ * Constructors: ordinary programs have none; the sim's virtual-mode copies have one, the
+ * compiler's module constructor that hands its budget-check guards to budget.c. The
+ * loader has applied every relocation before _start, so the table's entries are final.
+ * lld defines __init_array_start/end (equal when the section is absent).
  */
 #include "nexus.h"
 
@@ -10,6 +15,8 @@
 char **nexus_environ;
 void (*nexus_exit_hook)(void);
 static const struct rumpk_auxv *auxv;
+extern void (*const __init_array_start[])(void) __attribute__((visibility("hidden")));
+extern void (*const __init_array_end[])(void) __attribute__((visibility("hidden")));
 
 uint64_t nexus_getauxval(uint64_t type)
 {
@@ -40,6 +47,8 @@ void nexus_start(uint64_t *sp)
 		e++;
 	auxv = (const struct rumpk_auxv *)(e + 1);
 	nexus_environ = envp;
+	for (void (*const *c)(void) = __init_array_start; c < __init_array_end; c++)
+		(*c)();
 	nexus_sys_init();
 	nexus_exit(main(argc, argv, envp));
 }

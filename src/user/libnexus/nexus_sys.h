@@ -46,4 +46,12 @@ int64_t nexus_sys_heap_grow(uint64_t bytes);
  */
 void nexus_abort(const char *why) __attribute__((noreturn));
 
+/*
+ * nexus_doorbell — the doorbell the kernel handed out in the auxv (the sim's auxv entry
+ * point), or 0: none (bare metal rings with a trap instruction; a program run in place has
+ * no kernel). Set by sys.c when it attaches; budget.c (the sim's virtual mode) calls it
+ * as uint64_t bell(RUMPK_BUDGET_MAGIC, blocks) when a budget runs out.
+ */
+extern uintptr_t nexus_doorbell;
+
 #endif /* RUMPK_NEXUS_SYS_H */

@@ -26,6 +26,7 @@ static uint64_t prov;
 static void (*bell)(void);
 static uint32_t last_tag;
 static int attached;
+uintptr_t nexus_doorbell;
 
 void nexus_sys_attach(void *page, uint64_t id, void (*doorbell)(void))
 {
@@ -35,6 +36,7 @@ void nexus_sys_attach(void *page, uint64_t id, void (*doorbell)(void))
 			 RUMPK_CQ_SLOTS);
 	prov = id;
 	bell = doorbell ? doorbell : nexus_trap_doorbell;
+	nexus_doorbell = (uintptr_t)doorbell;
 	attached = 1;
 }
 

@@ -416,6 +416,11 @@ _Static_assert(offsetof(struct rumpk_sig_trailer, signature) == 32, "sig.signatu
 #define RUMPK_AT_PROV 0x7203     /* the process's 64-bit provenance id (docs/abi.md) */
 #define RUMPK_AT_USER_LO 0x7204  /* the process's user range [lo, hi): every address it can */
 #define RUMPK_AT_USER_HI 0x7205  /* ever map lies inside; the kernel's never do */
+/* The sim's virtual mode (docs/simulation.md): a program built with budget checks calls the
+ * hosted doorbell as uint64_t bell(RUMPK_BUDGET_MAGIC, blocks_run) when its budget runs
+ * out; the sim charges virtual time for the blocks and returns the next budget. Any other
+ * first argument is an ordinary doorbell (which returns nothing). */
+#define RUMPK_BUDGET_MAGIC 0x7275706d6b627567ull /* "gubkmpur": "rumpkbug" little-endian */
 
 struct rumpk_auxv {
 	uint64_t type;  /* RUMPK_AT_* */
