@@ -18,7 +18,7 @@ declare -A label_time label_count
 # or a test that starts to hang is caught here, long before CI's 90-minute limit. A label
 # with no budget fails too: a new label must say what it may cost. RUMPK_BUDGET_SCALE
 # (default 1) multiplies them all, for a slower machine.
-declare -A label_budget=([unit]=300 [boot]=300 [fuzz]=200 [bench]=60)
+declare -A label_budget=([unit]=300 [boot]=300 [fuzz]=200 [bench]=60 [swarm]=60)
 budget_scale=${RUMPK_BUDGET_SCALE:-1}
 summary=()
 
