@@ -52,6 +52,9 @@ static void usage(FILE *f)
 		"                      be resized, the picture scales)\n"
 		"      --screenshot F  at halt, the framebuffer as a PPM image to F and the\n"
 		"                      console's text to F.txt (needs --display sdl)\n"
+		"      --trace FILE    write the kernel's trace to FILE (trace=all on the kernel\n"
+		"                      command line: packets, processes, faults, scheduling,\n"
+		"                      injections, console input; read it with rumpk-trace)\n"
 		"      --seed N        the boot entropy from N (0..2^64-1) instead of the host's\n"
 		"                      random numbers: the same boot key, AT_RANDOM and\n"
 		"                      provenance ids on every run\n"
@@ -62,7 +65,9 @@ static void usage(FILE *f)
 		"                      which must end the kernel, runs only when named)\n"
 		"  failstage=NAME      force boot stage NAME to fail (for testing the harness)\n"
 		"  init=PATH           the first program, e.g. init=/bin/hello (default /bin/nipbox\n"
-		"                      when the initrd has it); the exit status is then init's\n",
+		"                      when the initrd has it); the exit status is then init's\n"
+		"  trace=sys|all       record the kernel's trace (docs/trace.md); sys: packets,\n"
+		"                      processes and faults only\n",
 		RUMPK_BOOT_CMDLINE_MAX - 1, DEFAULT_RAM_MIB, DEFAULT_FB_W, DEFAULT_FB_H);
 }
 
@@ -98,12 +103,14 @@ int main(int argc, char **argv)
 		{ "size", required_argument, NULL, 'S' },
 		{ "screenshot", required_argument, NULL, 'P' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "trace", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct hosted_config cfg = { .ram_bytes = (uint64_t)DEFAULT_RAM_MIB << 20, .cmdline = "",
 				     .fb_width = DEFAULT_FB_W, .fb_height = DEFAULT_FB_H };
 	int c, no_initrd = 0;
+	const char *trace_path = NULL;
 	const char *env_display = getenv("DISPLAY"), *env_wayland = getenv("WAYLAND_DISPLAY");
 
 	cfg.display = (env_display && *env_display) || (env_wayland && *env_wayland);
@@ -190,6 +197,9 @@ int main(int argc, char **argv)
 			cfg.seeded = 1;
 			break;
 		}
+		case 'T':
+			trace_path = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -205,6 +215,18 @@ int main(int argc, char **argv)
 	if (optind < argc) {
 		fprintf(stderr, "rumpk-sim: unexpected argument '%s' (see --help)\n", argv[optind]);
 		return 2;
+	}
+	if (trace_path) { /* trace=all, after the given words (the last trace= wins) */
+		static char line[RUMPK_BOOT_CMDLINE_MAX];
+		if ((size_t)snprintf(line, sizeof(line), "%s%strace=all", cfg.cmdline,
+				     *cfg.cmdline ? " " : "") >= sizeof(line)) {
+			fprintf(stderr, "rumpk-sim: --trace: the command line with trace=all is "
+				"longer than %d bytes\n", RUMPK_BOOT_CMDLINE_MAX - 1);
+			return 2;
+		}
+		cfg.cmdline = line;
+		if (host_trace_open(trace_path) != 0)
+			return 2;
 	}
 	if (no_initrd) {
 		cfg.initrd_path = NULL;

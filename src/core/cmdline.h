@@ -6,6 +6,8 @@
  *   failstage=NAME     make boot stage NAME report FAIL (proves the boot harness fails)
  *   init=PATH|none     the first program (default /bin/nipbox if the initrd has it, else
  *                      none); the boot ends with its exit status (boot.c run_init)
+ *   trace=sys|all      record the kernel's trace (trace.c, docs/trace.md); any other
+ *                      value is refused before the first stage (exit 100)
  */
 #ifndef RUMPK_CMDLINE_H
 #define RUMPK_CMDLINE_H
