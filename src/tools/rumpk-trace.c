@@ -115,9 +115,17 @@ static int load(const char *path, struct trace *t)
 	return 0;
 }
 
-/* "heap+0x20", "low 0x1000", "image", "bad": an address as the trace recorded it. */
+/* An address as the trace recorded it ("heap+0x20", "0x1000", "image+0x12c0", "bad"), or
+ * as the parity oracle compares it (with_offsets 0): image and stack without their
+ * offsets, and every address outside the mapped regions only as "unmapped" (NULL apart),
+ * since which values those are depends on each machine's user range (aarch64's starts at
+ * 0, so its lo + 0x1000 is a low address, the sim's a high one). */
 static void addr_str(char *out, size_t n, unsigned region, uint64_t v, int with_offsets)
 {
+	if (!with_offsets && (region == RUMPK_TREG_BAD || (region == RUMPK_TREG_LOW && v))) {
+		snprintf(out, n, "unmapped");
+		return;
+	}
 	switch (region) {
 	case RUMPK_TREG_NONE:
 	case RUMPK_TREG_LOW:
