@@ -512,6 +512,17 @@ static int64_t proc_syscall(void *ctx, const struct sys_call *c, uint32_t *a2)
 	return r;
 }
 
+/* The sys_rings' refused hook while tracing: a packet decoding refused (a forged id, an
+ * unknown kind) is in the trace too, with the error it was answered. */
+static void trace_refused(void *ctx, const struct sys_call *c, int64_t res)
+{
+	struct proc *p = ctx;
+	struct trace_space ts;
+
+	trace_space_of(p, &ts);
+	trace_rec_packet(&ts, p->pid, c, res, 0);
+}
+
 static uint64_t refused_sum(const struct sys_counters *n)
 {
 	uint64_t sum = 0;
@@ -666,6 +677,8 @@ int proc_spawn(struct proc *parent, const char *path, const char *const *argv, u
 	p->heap_lo = p->heap_end = li.user_lo + USER_HEAP_OFFSET;
 	p->ring = ring;
 	sys_rings_own(&p->rings, sq, RUMPK_SQ_SLOTS, cq, RUMPK_CQ_SLOTS);
+	if (trace_level)
+		p->rings.refused = trace_refused;
 	sysfile_init(&p->files, li.as);
 	waitq_init(&p->children);
 	const char *name = argv && argc && argv[0] ? argv[0] : path;

@@ -10,6 +10,7 @@
 
 #include "boot.h"
 #include "fake_hal.h"
+#include "kprintf.h"
 #include "selftest.h"
 #include "trace.h"
 #include "trace_read.h"
@@ -148,6 +149,33 @@ START_TEST(injections_only_at_all)
 	ck_assert_uint_eq(t.rec[0].arg, 5);
 	ck_assert_uint_eq(t.rec[0].pid, 2);
 	ck_assert_uint_eq(t.rec[1].a, 7);
+	trace_free(&t);
+	trace_level = RUMPK_TRACE_OFF;
+}
+END_TEST
+
+/* A panic (halt code 255) writes the trace too: the HALT record and the end. */
+static void panic_now(void)
+{
+	kpanic("a test panic");
+}
+
+START_TEST(panic_writes_the_trace)
+{
+	struct trace t;
+	size_t at;
+
+	fake_reset();
+	ck_assert_int_eq(trace_init("trace=sys"), 0);
+	trace_rec_exit(5, 3);
+	fake_must_panic(panic_now);
+	ck_assert_int_eq(fake.trace_ended, 1);
+	ck_assert_int_eq(trace_parse(fake_trace, fake.trace_len, &t, &at), TRE_OK);
+	ck_assert_uint_eq(t.n, 2);
+	ck_assert_uint_eq(t.rec[0].type, RUMPK_TR_EXIT);
+	ck_assert_uint_eq(t.rec[0].pid, 5);
+	ck_assert_uint_eq(t.rec[1].type, RUMPK_TR_HALT);
+	ck_assert_uint_eq(t.rec[1].a, 255);
 	trace_free(&t);
 	trace_level = RUMPK_TRACE_OFF;
 }
@@ -385,6 +413,7 @@ int main(void)
 	tcase_add_test(tc, sys_records_a_program);
 	tcase_add_test(tc, all_adds_scheduling);
 	tcase_add_test(tc, injections_only_at_all);
+	tcase_add_test(tc, panic_writes_the_trace);
 	tcase_add_test(tc, regions);
 	tcase_add_test(tc, hash_joins);
 	suite_add_tcase(s, tc);
