@@ -54,7 +54,7 @@ static void emit(struct rumpk_trace_rec *r)
 
 int trace_init(const char *cmdline)
 {
-	char v[8];
+	char v[32];
 	int len = cmdline_get(cmdline, "trace", v, sizeof(v));
 
 	trace_level = RUMPK_TRACE_OFF;
@@ -67,7 +67,8 @@ int trace_init(const char *cmdline)
 	else if (len >= 0 && kstreq(v, "all"))
 		trace_level = RUMPK_TRACE_ALL;
 	else {
-		kprintf("[boot] FAIL: trace= must be sys or all\n");
+		kprintf("[boot] FAIL: trace=%s%s is not a trace level: use trace=sys or trace=all\n",
+			v, len == -RUMPK_ERANGE ? "..." : "");
 		return -RUMPK_EINVAL;
 	}
 	struct rumpk_trace_hdr h;
