@@ -534,12 +534,12 @@ static int cmd_parity(int n, char **paths, const char *seq_out)
 {
 	struct trace t[3];
 	struct procs p[3];
-	int differ = 0;
+	int differ = 0, loaded = 0;
 
-	for (int i = 0; i < n; i++) {
-		int err = load(paths[i], &t[i]);
-		if (err)
-			return err;
+	for (int i = 0; i < n; i++, loaded++) {
+		differ = load(paths[i], &t[i]);
+		if (differ)
+			goto out; /* 2: named by load */
 		if (!t[i].halted)
 			printf("rumpk-trace: %s: no halt record: the trace was cut short\n", paths[i]);
 		normalise(&t[i], &p[i]);
@@ -556,8 +556,10 @@ static int cmd_parity(int n, char **paths, const char *seq_out)
 	}
 	if (seq_out) { /* the normalised sequences of the first trace, one call a line */
 		FILE *f = fopen(seq_out, "w");
-		if (!f)
-			return die("%s: %s", seq_out, strerror(errno));
+		if (!f) {
+			differ = die("%s: %s", seq_out, strerror(errno));
+			goto out;
+		}
 		for (size_t i = 0; i < p[0].n; i++)
 			for (size_t k = 0; k < p[0].s[i].n; k++)
 				fprintf(f, "%u\t%s\n", p[0].s[i].pid, p[0].s[i].tok[k]);
@@ -569,7 +571,8 @@ static int cmd_parity(int n, char **paths, const char *seq_out)
 	if (!differ)
 		printf("rumpk-trace: parity: %d traces, %zu processes, %zu calls each: the same\n", n,
 		       p[0].n, calls);
-	for (int i = 0; i < n; i++) {
+out:
+	for (int i = 0; i < loaded; i++) {
 		procs_free(&p[i]);
 		trace_free(&t[i]);
 	}
