@@ -193,7 +193,7 @@ else
     printf '| pid | program | calls |'; for h in "${hals[@]}"; do printf ' %s |' "$h"; done; echo
     printf '|---|---|---|'; for h in "${hals[@]}"; do printf -- '---|'; done; echo
     while read -r pid n; do
-      name=$(awk -F'\t' -v p="$pid" '$1 == p && $2 ~ /^start / { split($2, w, " "); print w[2]; exit }' "$seqf")
+      name=$(awk -F'\t' -v p="$pid" '$1 == p && $2 ~ /^start / { s = substr($2, 7); sub(/ parent [0-9]+$/, "", s); print s; exit }' "$seqf")
       [ "$pid" = 0 ] && name="(the kernel: halt)"
       printf '| %s | `%s` | %s |' "$pid" "${name:-?}" "$n"
       for h in "${hals[@]}"; do

@@ -696,7 +696,7 @@ int proc_spawn(struct proc *parent, const char *path, const char *const *argv, u
 	st.live++;
 	st.spawned++;
 	if (TRACE_ON(RUMPK_TRACE_SYS)) /* before its thread can run and make records */
-		trace_rec_spawn(pid, p->ppid, p->name);
+		trace_rec_spawn(pid, p->ppid, p->name, argv, argc);
 	p->thread = uthread_start(p->name, li.as, li.entry, li.sp, &proc_ops, p, &err);
 	if (!p->thread) {
 		/* nothing ran: undo by hand (op_exited never comes) */

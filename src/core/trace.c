@@ -223,18 +223,28 @@ void trace_rec_fault(const struct trace_space *s, uint32_t pid, uint32_t cause, 
 	emit(&r);
 }
 
-void trace_rec_spawn(uint32_t pid, uint32_t ppid, const char *name)
+void trace_rec_spawn(uint32_t pid, uint32_t ppid, const char *name, const char *const *argv,
+		     uint32_t argc)
 {
 	struct rumpk_trace_rec r;
-	size_t n = 0;
+	char line[16];
+	size_t n = 0, k = 0;
 
 	start(&r, RUMPK_TR_SPAWN, pid);
 	r.a = ppid;
 	while (name[n])
 		n++;
-	for (size_t i = 0; i < n && i < 16; i++)
-		*(i < 8 ? &r.arg : &r.res) |= (uint64_t)(uint8_t)name[i] << (8 * (i & 7));
 	r.hash = rumpk_trace_hash(0, name, n);
+	/* what a reader sees of it: the name and as much of the arguments as fits 16 bytes */
+	for (size_t i = 0; i < n && k < sizeof(line); i++)
+		line[k++] = name[i];
+	for (uint32_t a = 1; argv && a < argc && k < sizeof(line); a++) {
+		line[k++] = ' ';
+		for (const char *c = argv[a]; *c && k < sizeof(line); c++)
+			line[k++] = *c;
+	}
+	for (size_t i = 0; i < k; i++)
+		*(i < 8 ? &r.arg : &r.res) |= (uint64_t)(uint8_t)line[i] << (8 * (i & 7));
 	emit(&r);
 }
 

@@ -52,7 +52,8 @@ void trace_rec_packet(const struct trace_space *s, uint32_t pid, const struct sy
 		      int64_t res, uint32_t a2);
 void trace_rec_fault(const struct trace_space *s, uint32_t pid, uint32_t cause, uint64_t addr,
 		     uint64_t pc, uint32_t access);
-void trace_rec_spawn(uint32_t pid, uint32_t ppid, const char *name);
+void trace_rec_spawn(uint32_t pid, uint32_t ppid, const char *name, const char *const *argv,
+		     uint32_t argc);
 void trace_rec_exit(uint32_t pid, int32_t status);
 void trace_rec_input(const char *bytes, size_t n); /* any context (the receive interrupt) */
 

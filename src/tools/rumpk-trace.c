@@ -11,7 +11,7 @@
  *   rumpk-trace injections FILE     the injections as `point@n` tokens on one line
  *
  * The parity normalisation (why each rule: docs/trace.md): a process's sequence is its
- * start (name, parent), its packets, its faults and its exit, in order. A packet is kind,
+ * start (name and arguments), its packets, its faults and its exit, in order. A packet is kind,
  * a, b, its arguments with pointers as region (+ offset for low, heap and ring addresses;
  * image and stack layouts are each compiler's own), its result (TIME's left out: a clock)
  * and second result, and the hash of the bytes it passed in or out. Left out: times, tags,

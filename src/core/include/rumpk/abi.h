@@ -533,7 +533,8 @@ _Static_assert(offsetof(struct rumpk_trace_hdr, hal) == 24, "trace_hdr.hal");
  *   FAULT   pid, kind the RUMPK_FAULT_* cause, a the HAL_PROT_* access, arg the address
  *           (arg_region; only when access is not 0, else none), res the pc (res_region)
  *   SPAWN   pid the new process, a its parent (0: the kernel), arg and res the first 16
- *           bytes of its name (NUL-padded, little-endian), hash of the whole name
+ *           bytes of its name and arguments joined by spaces (NUL-padded, little-endian),
+ *           hash of the whole name
  *   EXIT    pid, a the exit status
  *   INJECT  pid (0: none), kind the RUMPK_INJ_* point, arg n (the point's event count)  (all)
  *   INPUT   a bytes delivered to the console's input ring, hash of them               (all)
