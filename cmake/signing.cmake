@@ -25,6 +25,7 @@ if(RUMPK_HAL STREQUAL "hosted")
   set(RUMPK_SIGN_EXE $<TARGET_FILE:rumpk-sign>)
   set(RUMPK_SIGN_DEPENDS rumpk-sign)
   set(sign_target rumpk-sign)
+  set(RUMPK_TRACE_EXE $<TARGET_FILE:rumpk-trace>) # the trace reader (tests/boot parity)
 else()
   # The cross toolchain builds for the target; the tools must run here. A host sub-build
   # of src/tools with the host compiler into build/<preset>/host-tools (cmake/host_tools.cmake).
@@ -32,7 +33,7 @@ else()
   # CMake file of the sub-build), never on an unchanged tree; its outputs are restat, so a
   # rebuild that does not change rumpk-sign re-signs nothing. A new tool: add it to OUTPUT.
   set(host_tools ${CMAKE_BINARY_DIR}/host-tools)
-  set(host_tools_outputs ${host_tools}/rumpk-sign)
+  set(host_tools_outputs ${host_tools}/rumpk-sign ${host_tools}/rumpk-trace)
   set(host_tools_args -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo)
   # Lists cross the command line joined with '|' (a ';' would split the argument).
   string(REPLACE ";" "|" host_tools_args_arg "${host_tools_args}")
@@ -55,6 +56,7 @@ else()
   set(RUMPK_SIGN_EXE ${host_tools}/rumpk-sign)
   set(RUMPK_SIGN_DEPENDS ${host_tools}/rumpk-sign)
   set(sign_target rumpk_host_tools)
+  set(RUMPK_TRACE_EXE ${host_tools}/rumpk-trace)
 endif()
 
 # ---- the key pair ---------------------------------------------------------------------------

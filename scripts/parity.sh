@@ -7,8 +7,8 @@
 # stage with a reason; such a line may differ only after "ok:" (it must still pass). A
 # listed difference that no longer occurs fails too, so the file shrinks as the HALs agree.
 #
-# Inputs: build/<preset>/boot/default.log, written by tests/boot/boot.sh, and the steps of
-# the shell session (below).
+# Inputs: build/<preset>/boot/default.log, written by tests/boot/boot.sh, the steps of the
+# shell session and the kernel traces of the parity session (below).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -141,6 +141,72 @@ done
   done
 } >>"$out"
 
+# ---- the parity oracle: every process's syscall sequence in parity.session, per HAL ------
+# Inputs: build/<preset>/boot/parity.trace (boot.session-parity, tests/boot/parity_trace.sh)
+# and rumpk-trace (any build tree's). Each HAL's trace is compared with the reference's by
+# `rumpk-trace parity` (docs/trace.md: what it normalises and why); a divergence fails and is
+# printed with its context. One row per process of the reference trace.
+tool=
+for t in build/hosted/src/tools/rumpk-trace build/hosted-asan/src/tools/rumpk-trace \
+    build/riscv64/host-tools/rumpk-trace build/aarch64/host-tools/rumpk-trace; do
+  [ -x "$t" ] && { tool=$t; break; }
+done
+reftrace="build/$ref/boot/parity.trace"
+declare -A pdiv
+nprocs=0 ncalls=0
+if [ -z "$tool" ]; then
+  err "no rumpk-trace in any build tree: build a preset first"
+elif [ ! -f "$reftrace" ]; then
+  err "no parity trace for the reference HAL $ref ($reftrace): did boot.session-parity run?"
+else
+  seqf=$(mktemp)
+  trap 'rm -f "$seqf"' EXIT
+  "$tool" parity --sequence "$seqf" "$reftrace" "$reftrace" >/dev/null || err "$reftrace: unreadable"
+  for h in "${hals[@]}"; do
+    [ "$h" = "$ref" ] && continue
+    f="build/$h/boot/parity.trace"
+    if [ ! -f "$f" ]; then
+      err "no parity trace for $h ($f): did boot.session-parity run?"
+      pdiv["$h missing"]=1
+      continue
+    fi
+    report=$("$tool" parity "$reftrace" "$f")
+    rc=$?
+    if [ $rc -ne 0 ]; then
+      err "$h's syscall sequences differ from $ref's:"
+      printf '%s\n' "$report" >&2
+      while read -r pid; do pdiv["$h $pid"]=1; done < <(sed -n 's/^pid \([0-9]*\): first divergence.*/\1/p' <<<"$report")
+      [ $rc -eq 1 ] || pdiv["$h missing"]=1
+    fi
+  done
+  {
+    echo
+    echo "## Syscall sequences (the parity oracle)"
+    echo
+    echo "Every process of \`tests/boot/sessions/parity.session\` (boot.session-parity, kernel trace"
+    echo "on: docs/trace.md), its syscall sequence on each HAL compared with the sim's by"
+    echo "\`rumpk-trace parity\` (\`build/<preset>/boot/parity.trace\`): kind, arguments with pointers"
+    echo "as their region, results, the bytes passed in and out (hashed), faults and the exit"
+    echo "status; times, tags, \`-EAGAIN\` polls and the console's chunking left out. ✓: the same"
+    echo "sequence; ✗: it diverges (\`scripts/parity.sh\` prints where); ·: no trace."
+    echo
+    printf '| pid | program | calls |'; for h in "${hals[@]}"; do printf ' %s |' "$h"; done; echo
+    printf '|---|---|---|'; for h in "${hals[@]}"; do printf -- '---|'; done; echo
+    while read -r pid n; do
+      name=$(awk -F'\t' -v p="$pid" '$1 == p && $2 ~ /^start / { s = substr($2, 7); sub(/ parent [0-9]+$/, "", s); print s; exit }' "$seqf")
+      [ "$pid" = 0 ] && name="(the kernel: halt)"
+      printf '| %s | `%s` | %s |' "$pid" "${name:-?}" "$n"
+      for h in "${hals[@]}"; do
+        if [ "$h" != "$ref" ] && [ -n "${pdiv["$h missing"]:-}" ]; then printf ' · |'
+        elif [ -n "${pdiv["$h $pid"]:-}" ]; then printf ' ✗ |'
+        else printf ' ✓ |'; fi
+      done
+      echo
+      nprocs=$((nprocs + 1)) ncalls=$((ncalls + n))
+    done < <(cut -f1 "$seqf" | uniq -c | awk '{ print $2, $1 }')
+  } >>"$out"
+fi
+
 for h in "${hals[@]}"; do
   [ -n "${lines[$h]:-}" ] || continue
   mapfile -t mine <<<"${lines[$h]}"
@@ -149,5 +215,5 @@ done
 for k in "${!known[@]}"; do
   [ -n "${used[$k]:-}" ] || err "$known_file lists '$k', but that line no longer differs: delete the row"
 done
-[ $status -eq 0 ] && echo "parity: ${#hals[@]} HALs agree on ${#rows[@]} lines (${#notes[@]} known differences) and ${#srows[@]} session steps; wrote $out"
+[ $status -eq 0 ] && echo "parity: ${#hals[@]} HALs agree on ${#rows[@]} lines (${#notes[@]} known differences), ${#srows[@]} session steps and the syscall sequences of $nprocs processes ($ncalls calls); wrote $out"
 exit $status

@@ -89,6 +89,9 @@ static void usage(FILE *f)
 		"      --leak-gate     adds leakgate: when init ends, the counters stats reports\n"
 		"                      must be back where they were before it started, else the\n"
 		"                      halt code is 102 and a line names each difference\n"
+		"      --trace FILE    write the kernel's trace to FILE (trace=all on the kernel\n"
+		"                      command line: packets, processes, faults, scheduling,\n"
+		"                      injections, console input; read it with rumpk-trace)\n"
 		"  -h, --help          this text\n"
 		"\n"
 		"Kernel command line keys:\n"
@@ -99,7 +102,9 @@ static void usage(FILE *f)
 		"                      when the initrd has it); the exit status is then init's\n"
 		"  faults=SPEC         as --faults; a malformed SPEC halts before the first stage\n"
 		"                      with code 100, naming the bad item\n"
-		"  leakgate            as --leak-gate\n",
+		"  leakgate            as --leak-gate\n"
+		"  trace=sys|all       record the kernel's trace (docs/trace.md); sys: packets,\n"
+		"                      processes and faults only\n",
 		RUMPK_BOOT_CMDLINE_MAX - 1, DEFAULT_RAM_MIB, DEFAULT_FB_W, DEFAULT_FB_H);
 }
 
@@ -223,6 +228,7 @@ int main(int argc, char **argv)
 		{ "faults", required_argument, NULL, 'F' },
 		{ "leak-gate", no_argument, NULL, 'L' },
 		{ "input", required_argument, NULL, 'I' },
+		{ "trace", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -232,6 +238,7 @@ int main(int argc, char **argv)
 	unsigned long long seed = 0;
 	const char *faults = NULL;
 	static char cmdline[RUMPK_BOOT_CMDLINE_MAX];
+	const char *trace_path = NULL;
 	const char *env_display = getenv("DISPLAY"), *env_wayland = getenv("WAYLAND_DISPLAY");
 
 	cfg.display = (env_display && *env_display) || (env_wayland && *env_wayland);
@@ -320,6 +327,9 @@ int main(int argc, char **argv)
 		case 'I':
 			cfg.input_path = optarg;
 			break;
+		case 'T':
+			trace_path = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -382,6 +392,18 @@ int main(int argc, char **argv)
 	if (cfg.virtual_clock) /* an ASan/UBSan report ends the run: say how to replay it */
 		__sanitizer_set_death_callback(host_virtual_replay);
 #endif
+	if (trace_path) { /* trace=all, after the given words (the last trace= wins) */
+		static char line[RUMPK_BOOT_CMDLINE_MAX];
+		if ((size_t)snprintf(line, sizeof(line), "%s%strace=all", cfg.cmdline,
+				     *cfg.cmdline ? " " : "") >= sizeof(line)) {
+			fprintf(stderr, "rumpk-sim: --trace: the command line with trace=all is "
+				"longer than %d bytes\n", RUMPK_BOOT_CMDLINE_MAX - 1);
+			return 2;
+		}
+		cfg.cmdline = line;
+		if (host_trace_open(trace_path) != 0)
+			return 2;
+	}
 	if (no_initrd) {
 		cfg.initrd_path = NULL;
 	} else {

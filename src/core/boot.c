@@ -41,6 +41,7 @@
 #include "selftest.h"
 #include "sign.h"
 #include "timer.h"
+#include "trace.h"
 #include "vfs.h"
 
 #define WHY_MAX 128
@@ -244,6 +245,7 @@ void core_halt(int code)
 	if (code != 255) /* an orderly halt (not a panic): the HUD shows the final state */
 		hud_draw();
 	fault_report();
+	trace_halt(code); /* the last records, and a bare-metal trace's lines, before the line */
 	kprintf("halted, code %d\n", hal_exit_status(code));
 	hal_halt(code);
 }
@@ -342,7 +344,8 @@ void core_main(const struct rumpk_boot_info *bi)
 	fbcon_init(); /* a framebuffer console when the machine has a framebuffer */
 	kprintf("rumpk %s on %s\n", RUMPK_VERSION_STRING, hal_name());
 	if (check_failstage(bi->cmdline, forced, sizeof(forced)) ||
-	    selftest_check_names(bi->cmdline) || fault_setup(bi->cmdline, bi->entropy))
+	    selftest_check_names(bi->cmdline) || fault_setup(bi->cmdline, bi->entropy) ||
+	    trace_init(bi->cmdline))
 		core_halt(SELFTEST_EXIT_CODE);
 	if (boot_entropy_weak())
 		kprintf("warning: no seed for the boot key (no usable rng-seed in the device tree): "

@@ -9,6 +9,8 @@
  *   faults=SPEC        seeded fault injection from init on (fault.h, docs/faults.md)
  *   leakgate           compare the gated counters before init and after it ends
  *                      (leakgate.h); a difference halts with code 102
+ *   trace=sys|all      record the kernel's trace (trace.c, docs/trace.md); any other
+ *                      value is refused before the first stage (exit 100)
  */
 #ifndef RUMPK_CMDLINE_H
 #define RUMPK_CMDLINE_H

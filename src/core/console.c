@@ -16,6 +16,7 @@
 #include "proc.h"
 #include "ringwatch.h"
 #include "sched.h"
+#include "trace.h"
 
 static struct {
 	char buf[CONSOLE_IN_BYTES];
@@ -44,6 +45,7 @@ static void ensure_ready(void)
 void console_input(const char *bytes, size_t n)
 {
 	ensure_ready();
+	trace_input(bytes, n);
 	for (size_t i = 0; i < n; i++) {
 		if (bytes[i] == 0x03 && proc_interrupt_foreground())
 			continue; /* Ctrl-C: the shell's foreground program was killed instead */

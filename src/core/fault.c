@@ -13,6 +13,7 @@
  * timer points), so one CPU never sees a torn count.
  */
 #include "fault.h"
+#include "trace.h"
 
 #include "cmdline.h"
 #include "hal.h"
@@ -296,12 +297,11 @@ int fault_inject_slow(uint32_t point, uint64_t *rnd)
 	return hit;
 }
 
-/* The trace's hook: a record per injection goes here once the trace exists. */
+/* Every injection passes here: its trace record (trace=all), and one place for a debugger's
+ * breakpoint (docs/debugging.md). */
 void fault_note(uint32_t point, uint64_t n, uint32_t pid)
 {
-	(void)point;
-	(void)n;
-	(void)pid;
+	trace_inject(point, n, pid);
 }
 
 void fault_stats(struct fault_stats *out)

@@ -90,6 +90,19 @@ void hal_console_rx_irq(int on);
  */
 void hal_console_wait(void);
 
+/* ---- trace (API 8) --------------------------------------------------------------------- */
+
+/*
+ * hal_trace_write — core only (trace.c), interrupts disabled, never blocks for long. Appends
+ * len bytes of the kernel's trace (the header, then whole records; docs/trace.md) to this
+ * machine's trace sink: the sim's --trace FILE; bare metal keeps the first 64 KiB in
+ * memory and counts what did not fit. len 0 (buf NULL) means the trace is complete (the
+ * halt, orderly or a panic): a sink that keeps the trace in memory writes it out now
+ * (bare metal: framed lines on the console, before the "halted" line). Called only while
+ * trace= is on. Returns nothing: a sink that fails drops bytes, never the kernel.
+ */
+void hal_trace_write(const void *buf, size_t len);
+
 /* ---- traps --------------------------------------------------------------------------- */
 
 /*

@@ -32,6 +32,7 @@
 #include "sched.h"
 #include "syscall.h"
 #include "sysfile.h"
+#include "trace.h"
 #include "user.h"
 #include "vfs.h"
 
@@ -181,12 +182,29 @@ static void describe_fault(struct proc *p, uint32_t cause, uint64_t addr, char *
 	}
 }
 
+/* The process's regions, for the trace's region-relative pointers. */
+static void trace_space_of(const struct proc *p, struct trace_space *ts)
+{
+	ts->as = p->as;
+	ts->image_lo = p->base;
+	ts->image_hi = p->image_end;
+	ts->heap_lo = p->heap_lo;
+	ts->heap_hi = p->heap_lo + PROC_HEAP_MAX;
+	ts->stack_lo = p->stack_lo;
+	ts->stack_hi = p->stack_hi;
+	ts->ring = p->user_lo + USER_RING_OFFSET;
+}
+
 static int op_fault(void *owner, uint32_t cause, uint64_t addr, uint64_t pc, uint32_t access)
 {
 	struct proc *p = owner;
 	char what[96];
 
-	(void)access;
+	if (TRACE_ON(RUMPK_TRACE_SYS)) {
+		struct trace_space ts;
+		trace_space_of(p, &ts);
+		trace_rec_fault(&ts, p->pid, cause, addr, pc, access);
+	}
 	describe_fault(p, cause, addr, what, sizeof(what));
 	char at[64];
 	where(p, pc, at, sizeof(at));
@@ -211,6 +229,8 @@ static void op_exited(void *owner)
 	}
 	if (p->counted_kill)
 		st.killed++;
+	if (TRACE_ON(RUMPK_TRACE_SYS))
+		trace_rec_exit(p->pid, p->status);
 	sysfile_close_all(&p->files);
 	ring_watch_del(&p->w_sq);
 	ring_watch_del(&p->w_cq);
@@ -433,10 +453,8 @@ static int64_t sys_exec(struct proc *p, uint64_t args)
 	return err;
 }
 
-static int64_t proc_syscall(void *ctx, const struct sys_call *c, uint32_t *a2)
+static int64_t run_syscall(struct proc *p, const struct sys_call *c, uint32_t *a2)
 {
-	struct proc *p = ctx;
-
 	switch (c->kind) {
 	case RUMPK_SYS_WRITE: return sysfile_write(&p->files, c->a, c->arg, c->b);
 	case RUMPK_SYS_READ: {
@@ -485,6 +503,34 @@ static int64_t proc_syscall(void *ctx, const struct sys_call *c, uint32_t *a2)
 	default:
 		return -RUMPK_ENOSYS; /* a kind sys_decode knows and this switch does not */
 	}
+}
+
+/* sys_drain's exec: one call, and its PACKET record when tracing (EXIT and HALT never
+ * return: theirs is made first, with result 0). */
+static int64_t proc_syscall(void *ctx, const struct sys_call *c, uint32_t *a2)
+{
+	struct proc *p = ctx;
+	struct trace_space ts;
+
+	if (!TRACE_ON(RUMPK_TRACE_SYS))
+		return run_syscall(p, c, a2);
+	trace_space_of(p, &ts);
+	if (c->kind == RUMPK_SYS_EXIT || (c->kind == RUMPK_SYS_HALT && p->pid == 1))
+		trace_rec_packet(&ts, p->pid, c, 0, 0);
+	int64_t r = run_syscall(p, c, a2);
+	trace_rec_packet(&ts, p->pid, c, r, *a2);
+	return r;
+}
+
+/* The sys_rings' refused hook while tracing: a packet decoding refused (a forged id, an
+ * unknown kind) is in the trace too, with the error it was answered. */
+static void trace_refused(void *ctx, const struct sys_call *c, int64_t res)
+{
+	struct proc *p = ctx;
+	struct trace_space ts;
+
+	trace_space_of(p, &ts);
+	trace_rec_packet(&ts, p->pid, c, res, 0);
 }
 
 static uint64_t refused_sum(const struct sys_counters *n)
@@ -660,6 +706,8 @@ int proc_spawn(struct proc *parent, const char *path, const char *const *argv, u
 	p->heap_lo = p->heap_end = li.user_lo + USER_HEAP_OFFSET;
 	p->ring = ring;
 	sys_rings_own(&p->rings, sq, RUMPK_SQ_SLOTS, cq, RUMPK_CQ_SLOTS);
+	if (trace_level)
+		p->rings.refused = trace_refused;
 	sysfile_init(&p->files, li.as);
 	waitq_init(&p->children);
 	const char *name = argv && argc && argv[0] ? argv[0] : path;
@@ -676,6 +724,8 @@ int proc_spawn(struct proc *parent, const char *path, const char *const *argv, u
 	p->slot_state = P_LIVE;
 	st.live++;
 	st.spawned++;
+	if (TRACE_ON(RUMPK_TRACE_SYS)) /* before its thread can run and make records */
+		trace_rec_spawn(pid, p->ppid, p->name, argv, argc);
 	p->thread = uthread_start(p->name, li.as, li.entry, li.sp, &proc_ops, p, &err);
 	if (!p->thread) {
 		/* nothing ran: undo by hand (op_exited never comes) */

@@ -24,6 +24,7 @@
 #include "kutil.h"
 #include "mem.h"
 #include "timer.h"
+#include "trace.h"
 
 #define IDLE_PRIO (SCHED_PRIOS - 1)
 /* A fiber found current at two consecutive slice ticks has had at least one tick period
@@ -210,6 +211,7 @@ static struct fiber *take_next(struct sched_cpu *c)
 				prev->cpu_ns += now - prev->slice_start;
 			next->slice_start = now;
 		}
+		trace_sched(prev->id, next->id);
 		next->switches_in++;
 		c->st.switches++;
 		if (!c->tick_deadline && (c->ready & (1u << next->prio)) && next != c->idle)

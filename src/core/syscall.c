@@ -130,6 +130,7 @@ void sys_complete(const struct sys_call *c, int64_t res, uint32_t a2, uint64_t i
 void sys_rings_own(struct sys_rings *r, struct rumpk_ring_hdr *sq, uint32_t sq_cap,
 		   struct rumpk_ring_hdr *cq, uint32_t cq_cap)
 {
+	r->refused = 0;
 	ring_cons_own(&r->sq, sq, sq_cap, 0);
 	ring_prod_own(&r->cq, cq, cq_cap, 0);
 }
@@ -165,6 +166,8 @@ int32_t sys_drain(struct sys_rings *r, uint64_t id, uint32_t max, sys_exec_fn ex
 		if (why != SYS_OK) {
 			n->refused[why]++;
 			res = sys_refusal_error(why);
+			if (r->refused)
+				r->refused(ctx, &c, res);
 		} else {
 			res = exec(ctx, &c, &a2);
 		}

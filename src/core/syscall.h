@@ -76,6 +76,9 @@ struct sys_counters {
 struct sys_rings {
 	struct ring_cons sq;             /* submissions: the kernel consumes */
 	struct ring_prod cq;             /* completions: the kernel produces */
+	/* optional: told of each request decoding refused (the trace), with sys_drain's ctx,
+	 * the request as decoded and the error it is answered with; NULL: nobody */
+	void (*refused)(void *ctx, const struct sys_call *c, int64_t res);
 };
 
 /*

@@ -291,6 +291,12 @@ void hal_fb_text(const uint8_t *cells, uint32_t cols, uint32_t rows)
 	host_display_text(cells, cols, rows);
 }
 
+/* The sim's trace goes to --trace FILE (host_trace.c); without it trace= has no sink. */
+void hal_trace_write(const void *buf, size_t len)
+{
+	host_trace_write(buf, len);
+}
+
 void hal_halt(int code)
 {
 	int status = hal_exit_status(code);

@@ -113,6 +113,10 @@ void host_free(void *p);
 int64_t host_file_size(const char *path); /* size of a regular file */
 /* Reads the file's len bytes into dst; fails if it is shorter or longer than len. */
 int host_file_read(const char *path, void *dst, uint64_t len);
+/* the trace (host_trace.c, rumpk-sim --trace FILE): open prints why and returns -1 on
+ * failure; write appends (len 0: the trace is complete, the file is closed) */
+int host_trace_open(const char *path);
+void host_trace_write(const void *buf, size_t len);
 void host_exit(int code) __attribute__((noreturn));
 void host_die(const char *msg) __attribute__((noreturn)); /* set-up failed before boot */
 

@@ -163,6 +163,21 @@ void hal_fb_flush(uint32_t x, uint32_t y, uint32_t w, uint32_t h)
 	fake.fb_flushes++;
 }
 
+uint8_t fake_trace[FAKE_TRACE_MAX];
+
+void hal_trace_write(const void *buf, size_t len)
+{
+	if (len == 0) {
+		fake.trace_ended = 1;
+		return;
+	}
+	fake.trace_writes++;
+	if (len > FAKE_TRACE_MAX - fake.trace_len)
+		len = FAKE_TRACE_MAX - fake.trace_len;
+	memcpy(fake_trace + fake.trace_len, buf, len);
+	fake.trace_len += len;
+}
+
 void hal_fb_text(const uint8_t *cells, uint32_t cols, uint32_t rows)
 {
 	fake.fb_cells = cells;

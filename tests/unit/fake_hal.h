@@ -38,12 +38,19 @@ struct fake_hal {
 	uint64_t fb_flushes;     /* hal_fb_flush calls */
 	const uint8_t *fb_cells; /* what hal_fb_text was given */
 	uint32_t fb_cols, fb_rows;
+	size_t trace_len;        /* bytes in fake_trace (hal_trace_write), up to FAKE_TRACE_MAX */
+	unsigned trace_writes;   /* hal_trace_write calls with bytes */
+	int trace_ended;         /* hal_trace_write(NULL, 0): the trace is complete */
 	void (*on_halt)(void);   /* if set, hal_halt calls it first (halted/halt_code set):
 				  * for halts inside a signal handler, which should end the
 				  * forked test process rather than jump out of the handler */
 };
 
 extern struct fake_hal fake;
+
+/* What the kernel wrote through hal_trace_write since fake_reset (cut at the end). */
+#define FAKE_TRACE_MAX (1u << 20)
+extern uint8_t fake_trace[FAKE_TRACE_MAX];
 
 /* Resets every field to a fresh machine (time 0, console empty, traps working). */
 void fake_reset(void);

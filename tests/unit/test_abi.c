@@ -272,6 +272,55 @@ START_TEST(stats_image)
 END_TEST
 
 /* The checker itself must be able to fail: a one-byte difference is reported. */
+/* The kernel's trace (docs/trace.md): what rumpk-trace reads. */
+START_TEST(trace_images)
+{
+	struct rumpk_trace_hdr h;
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, RUMPK_TRACE_MAGIC, 8);
+	h.version = 0x04030201u;
+	h.rec_size = 0x08070605u;
+	h.level = 0x0c0b0a09u;
+	memcpy(h.hal, "rv", 2);
+	static const struct span himg[] = {
+		SPAN(0, "RUMPKTRC\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c"),
+		SPAN(24, "rv"),
+	};
+	ck_assert_uint_eq(sizeof(h), 40);
+	CHECK_IMAGE("trace_hdr", h, himg);
+
+	struct rumpk_trace_rec r;
+	memset(&r, 0, sizeof(r));
+	r.type = 0x01;
+	r.flags = 0x02;
+	r.arg_region = 0x03;
+	r.res_region = 0x04;
+	r.pid = 0x08070605u;
+	r.time_us = 0x0c0b0a09u;
+	r.kind = 0x0e0d;
+	r.tag = 0x14131211u;
+	r.a = 0x18171615u;
+	r.b = 0x1c1b1a19u;
+	r.a2 = 0x201f1e1du;
+	r.arg = 0x2827262524232221ull;
+	r.res = 0x302f2e2d2c2b2a29ull;
+	r.hash = 0x3837363534333231ull;
+	static const struct span rimg[] = {
+		SPAN(0, "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e"),
+		SPAN(16, "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x20"
+			 "\x21\x22\x23\x24\x25\x26\x27\x28\x29\x2a\x2b\x2c\x2d\x2e\x2f\x30"
+			 "\x31\x32\x33\x34\x35\x36\x37\x38"),
+	};
+	ck_assert_uint_eq(sizeof(r), 56);
+	ck_assert_uint_eq(_Alignof(struct rumpk_trace_rec), 8);
+	CHECK_IMAGE("trace_rec", r, rimg);
+	/* the hashes are fixed functions: a changed constant would orphan every old trace */
+	ck_assert_uint_eq(rumpk_trace_hash(0, "ab", 2), 0x62ull * 0x100000001b3ull + 0x63);
+	const uint8_t one = 0x41;
+	ck_assert_uint_eq(rumpk_trace_frame_sum(0, &one, 1), 0x5111333cu);
+}
+END_TEST
+
 START_TEST(golden_check_detects_a_moved_byte)
 {
 	struct rumpk_mem_range r = { .base = 1, .size = 0 };
@@ -310,6 +359,7 @@ int main(void)
 	tcase_add_test(tc, ring_hdr_image);
 	tcase_add_test(tc, sig_trailer_image);
 	tcase_add_test(tc, stat_and_dirent_images);
+	tcase_add_test(tc, trace_images);
 	tcase_add_test(tc, golden_check_detects_a_moved_byte);
 	tcase_add_test(tc, error_codes_distinct);
 	suite_add_tcase(s, tc);

@@ -494,4 +494,142 @@ _Static_assert(offsetof(struct rumpk_dirent, name) == 16, "dirent.name");
 	{ "", "alloc", "objalloc", "ring", "timerlate", "timerearly", "input", "wakeup",  \
 	  "slowexec", "kill", "leak" }
 
+/* ---- traces (F2, docs/trace.md) -----------------------------------------------------------
+ * A trace is a header followed by fixed-size records, written by the kernel (trace.c)
+ * through hal_trace_write and read by src/tools/rumpk-trace. Little-endian, as every
+ * machine rumpk runs on. Nothing in a trace is a host or kernel address: user pointers are
+ * recorded as an offset into their region of the process (RUMPK_TREG_*), never raw.
+ *
+ *   header   struct rumpk_trace_hdr, once, when tracing starts (trace= on the command line)
+ *   records  struct rumpk_trace_rec, rec_size bytes each, in the order the kernel made them
+ */
+#define RUMPK_TRACE_MAGIC "RUMPKTRC" /* 8 bytes, no NUL stored */
+#define RUMPK_TRACE_VERSION 1u
+#define RUMPK_TRACE_HAL_MAX 16
+
+/* Levels (trace=sys|all; the sim's --trace FILE is all). */
+#define RUMPK_TRACE_OFF 0
+#define RUMPK_TRACE_SYS 1 /* packets, spawn/exit, user faults, halt */
+#define RUMPK_TRACE_ALL 2 /* + scheduling decisions, injections, console input */
+
+struct rumpk_trace_hdr {
+	uint8_t magic[8];   /* RUMPK_TRACE_MAGIC */
+	uint32_t version;   /* RUMPK_TRACE_VERSION */
+	uint32_t rec_size;  /* sizeof(struct rumpk_trace_rec): a reader refuses any other */
+	uint32_t level;     /* RUMPK_TRACE_SYS or RUMPK_TRACE_ALL */
+	uint32_t reserved0; /* zero */
+	char hal[RUMPK_TRACE_HAL_MAX]; /* hal_name(), NUL-padded (cut to 15 bytes) */
+};
+_Static_assert(sizeof(struct rumpk_trace_hdr) == 40, "trace header is 40 bytes");
+_Static_assert(offsetof(struct rumpk_trace_hdr, magic) == 0, "trace_hdr.magic");
+_Static_assert(offsetof(struct rumpk_trace_hdr, version) == 8, "trace_hdr.version");
+_Static_assert(offsetof(struct rumpk_trace_hdr, rec_size) == 12, "trace_hdr.rec_size");
+_Static_assert(offsetof(struct rumpk_trace_hdr, level) == 16, "trace_hdr.level");
+_Static_assert(offsetof(struct rumpk_trace_hdr, reserved0) == 20, "trace_hdr.reserved0");
+_Static_assert(offsetof(struct rumpk_trace_hdr, hal) == 24, "trace_hdr.hal");
+
+/* Record types, and what each uses of struct rumpk_trace_rec (unused fields are zero):
+ *   SCHED   a from fiber id, b to fiber id                                        (all)
+ *   PACKET  pid, kind, tag, a, b as submitted; arg (arg_region), res the result
+ *           (res_region: HEAP's new address), a2 the second result; flags ERROR when
+ *           res < 0; hash: the bytes passed in (WRITE's written bytes, OPEN/STAT/EXEC's
+ *           path and argv strings) or out (READ's bytes read, READDIR's entry but its
+ *           size: programs differ in size per machine), else 0
+ *   FAULT   pid, kind the RUMPK_FAULT_* cause, a the HAL_PROT_* access, arg the address
+ *           (arg_region; only when access is not 0, else none), res the pc (res_region)
+ *   SPAWN   pid the new process, a its parent (0: the kernel), arg and res the first 16
+ *           bytes of its name and arguments joined by spaces (NUL-padded, little-endian),
+ *           hash of the whole name
+ *   EXIT    pid, a the exit status
+ *   INJECT  pid (0: none), kind the RUMPK_INJ_* point, arg n (the point's event count)  (all)
+ *   INPUT   a bytes delivered to the console's input ring, hash of them               (all)
+ *   HALT    a the halt code; always the last record
+ */
+#define RUMPK_TR_SCHED 1
+#define RUMPK_TR_PACKET 2
+#define RUMPK_TR_FAULT 3
+#define RUMPK_TR_SPAWN 4
+#define RUMPK_TR_EXIT 5
+#define RUMPK_TR_INJECT 6
+#define RUMPK_TR_INPUT 7
+#define RUMPK_TR_HALT 8
+#define RUMPK_TR_MAX 8
+
+/* rec.flags */
+#define RUMPK_TRF_ERROR 0x1u /* PACKET: the result is a negative RUMPK_E* error */
+
+/* Where a recorded address lies in its process (arg_region / res_region). Image and stack
+ * layouts differ per machine (each compiler lays code and frames out differently), so the
+ * parity oracle compares only the region for those, and the offset for the others. */
+#define RUMPK_TREG_NONE 0  /* not an address: the value as it is */
+#define RUMPK_TREG_LOW 1   /* below 64 KiB (NULL and its neighbours): the value as it is */
+#define RUMPK_TREG_IMAGE 2 /* offset from the image's load address */
+#define RUMPK_TREG_HEAP 3  /* offset from the heap's start */
+#define RUMPK_TREG_STACK 4 /* offset below the initial stack's top */
+#define RUMPK_TREG_RING 5  /* offset into the ring page */
+#define RUMPK_TREG_BAD 6   /* anywhere else (unmapped, the kernel's): recorded as 0 */
+#define RUMPK_TREG_MAX 6
+
+struct rumpk_trace_rec {
+	uint8_t type;       /* RUMPK_TR_* */
+	uint8_t flags;      /* RUMPK_TRF_* */
+	uint8_t arg_region; /* RUMPK_TREG_* of arg */
+	uint8_t res_region; /* RUMPK_TREG_* of res */
+	uint32_t pid;       /* the process concerned, 0 for none */
+	uint32_t time_us;   /* hal_time_ns() / 1000, low 32 bits (wraps after 71 minutes) */
+	uint16_t kind;      /* packet kind, fault cause, injection point */
+	uint16_t reserved0; /* zero */
+	uint32_t tag;
+	uint32_t a;
+	uint32_t b;
+	uint32_t a2;
+	uint64_t arg;
+	uint64_t res;
+	uint64_t hash;      /* RUMPK_TRACE_HASH of some bytes, or 0 */
+};
+_Static_assert(sizeof(struct rumpk_trace_rec) == 56, "trace record is 56 bytes");
+_Static_assert(offsetof(struct rumpk_trace_rec, type) == 0, "trace_rec.type");
+_Static_assert(offsetof(struct rumpk_trace_rec, flags) == 1, "trace_rec.flags");
+_Static_assert(offsetof(struct rumpk_trace_rec, arg_region) == 2, "trace_rec.arg_region");
+_Static_assert(offsetof(struct rumpk_trace_rec, res_region) == 3, "trace_rec.res_region");
+_Static_assert(offsetof(struct rumpk_trace_rec, pid) == 4, "trace_rec.pid");
+_Static_assert(offsetof(struct rumpk_trace_rec, time_us) == 8, "trace_rec.time_us");
+_Static_assert(offsetof(struct rumpk_trace_rec, kind) == 12, "trace_rec.kind");
+_Static_assert(offsetof(struct rumpk_trace_rec, reserved0) == 14, "trace_rec.reserved0");
+_Static_assert(offsetof(struct rumpk_trace_rec, tag) == 16, "trace_rec.tag");
+_Static_assert(offsetof(struct rumpk_trace_rec, a) == 20, "trace_rec.a");
+_Static_assert(offsetof(struct rumpk_trace_rec, b) == 24, "trace_rec.b");
+_Static_assert(offsetof(struct rumpk_trace_rec, a2) == 28, "trace_rec.a2");
+_Static_assert(offsetof(struct rumpk_trace_rec, arg) == 32, "trace_rec.arg");
+_Static_assert(offsetof(struct rumpk_trace_rec, res) == 40, "trace_rec.res");
+_Static_assert(offsetof(struct rumpk_trace_rec, hash) == 48, "trace_rec.hash");
+
+/* The byte hash of traces: h = h * P + (byte + 1) mod 2^64 from h = 0. A polynomial, so the
+ * hash of two pieces joined is H(A) * P^len(B) + H(B): the parity oracle joins console
+ * reads and writes that a UART delivered in different pieces on different machines. */
+#define RUMPK_TRACE_HASH_P 0x100000001b3ull
+static inline uint64_t rumpk_trace_hash(uint64_t h, const void *bytes, size_t n)
+{
+	const uint8_t *b = (const uint8_t *)bytes;
+	for (size_t i = 0; i < n; i++)
+		h = h * RUMPK_TRACE_HASH_P + (uint64_t)b[i] + 1u;
+	return h;
+}
+
+/* A bare-metal kernel writes its trace at halt as console lines (docs/trace.md, the sink
+ * src/libk/bm_trace.c, the reader `rumpk-trace frames`): "rumpk-trace begin 1", then
+ * "rumpk-trace N HEX SUM" for N = 0, 1, ... with up to RUMPK_TRACE_FRAME_BYTES bytes as
+ * lower-case hex and SUM this checksum in 8 hex digits, then "rumpk-trace end LINES BYTES
+ * DROPPED" (DROPPED: bytes that did not fit the kernel's buffer). */
+#define RUMPK_TRACE_FRAME_BYTES 48
+static inline uint32_t rumpk_trace_frame_sum(uint32_t lineno, const uint8_t *b, size_t n)
+{
+	uint32_t h = 2166136261u; /* FNV-1a 32 over the line number (LE) and the bytes */
+	for (int i = 0; i < 4; i++)
+		h = (h ^ ((lineno >> (8 * i)) & 0xffu)) * 16777619u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
 #endif /* RUMPK_ABI_H */
