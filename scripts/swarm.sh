@@ -19,6 +19,8 @@ usage: scripts/swarm.sh [options]            run seeds FIRST..FIRST+N-1
        scripts/swarm.sh [options] --shrink S shrink seed S's failure to its fewest injections
   --preset P     the build tree to use: build/P/sim/rumpk-sim (default hosted)
   --sim PATH     a rumpk-sim to run instead
+  --trace-tool T the rumpk-trace to read traces with (--shrink; default: the one in the
+                 sim's build tree)
   --input FILE   the session typed into the shell (default tests/swarm/session.txt)
   --faults SPEC  the injection spec (default: \$RUMPK_SWARM_FAULTS or every point at 2%,
                  see docs/faults.md); may name the test-only point leak
@@ -36,11 +38,12 @@ EOF
 
 preset=hosted sim= input=$top/tests/swarm/session.txt
 faults=${RUMPK_SWARM_FAULTS:-all=0.02}
-seeds=200 first=1 jobs=$(nproc) timeout=60 keep= shrink=
+seeds=200 first=1 jobs=$(nproc) timeout=60 keep= shrink= trace_tool=
 while [ $# -gt 0 ]; do
   case $1 in
     --preset) preset=$2; shift 2 ;;
     --sim) sim=$2; shift 2 ;;
+    --trace-tool) trace_tool=$2; shift 2 ;;
     --input) input=$2; shift 2 ;;
     --faults) faults=$2; shift 2 ;;
     --seeds) seeds=$2; shift 2 ;;
@@ -59,13 +62,13 @@ done
 [ -n "$sim" ] || sim=$top/build/$preset/sim/rumpk-sim
 [ -x "$sim" ] || { echo "swarm: no simulator at $sim (scripts/build.sh $preset)" >&2; exit 2; }
 [ -r "$input" ] || { echo "swarm: cannot read the session $input" >&2; exit 2; }
-trace_tool=$(dirname "$sim")/../tools/rumpk-trace
+[ -n "$trace_tool" ] || trace_tool=$(dirname "$sim")/../src/tools/rumpk-trace
 work=$(mktemp -d "${TMPDIR:-/tmp}/rumpk-swarm.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 # The command line of one run; the sim prints the same options in its replay line.
 command_of() { # SEED FAULTS [more options...]
-  local seed=$1 spec=$2
+  local seed=$1 spec=${2:-"''"} # '' : no injection at all
   shift 2
   printf '%s' "$sim --display none --clock virtual --seed $seed --faults $spec --leak-gate --input $input"
   [ $# -eq 0 ] || printf ' %s' "$@"
@@ -106,36 +109,72 @@ verdict() {
 
 if [ -n "$shrink" ]; then
   [ -x "$trace_tool" ] || { echo "swarm: --shrink needs $trace_tool (scripts/build.sh $preset)" >&2; exit 2; }
+  # The spec lives on the kernel's 255-byte command line (at most 32 @/~ items), so a
+  # failure with hundreds of injections is shrunk in three steps (docs/simulation.md):
+  # 1. whole points: POINT=0 appended (a later rate by name wins) while it still fails;
+  # 2. while too many events remain for a list: exclude the first or the second half of a
+  #    point's opportunities (POINT~A-B), keeping the rates;
+  # 3. the events as an explicit list (POINT@N only, no rates), then delta debugging: drop
+  #    chunks of events, then single ones, until no single event can go.
+  # "Fails the same way" means the same verdict (leak gate, panic, ...) as the original.
+  tries=0
+  # attempt SPEC: one replay (traced to $work/try.trace); true when it fails like the original
+  attempt() {
+    tries=$((tries + 1))
+    run "$shrink" "$1" "$work/try" --trace "$work/try.trace"
+    [ "$(verdict "$work/try")" = "$want" ]
+  }
+  events_of() { "$trace_tool" injections "$1"; }
   run "$shrink" "$faults" "$work/orig" --trace "$work/orig.trace"
   want=$(verdict "$work/orig")
   if [ "$want" = pass ]; then
     echo "swarm: seed $shrink passes with --faults $faults: nothing to shrink" >&2
     exit 1
   fi
-  read -r -a events <<<"$("$trace_tool" injections "$work/orig.trace")"
+  read -r -a events <<<"$(events_of "$work/orig.trace")"
   echo "swarm: seed $shrink fails ($want) after ${#events[@]} injections; shrinking"
-  # still_fails EVENT...: replays with exactly those injection events (a comma list; "none"
-  # injects nothing) and says whether it fails the same way.
-  tries=0
-  still_fails() {
-    local spec
-    spec=$(IFS=,; echo "${*:-none}")
-    tries=$((tries + 1))
-    run "$shrink" "$spec" "$work/try"
-    [ "$(verdict "$work/try")" = "$want" ]
-  }
-  if ! still_fails "${events[@]}"; then
+  spec=$faults
+  # 1. whole points
+  for p in $(printf '%s\n' "${events[@]}" | sed 's/@.*//' | sort -u); do
+    if attempt "$spec,$p=0"; then spec="$spec,$p=0"; fi
+  done
+  attempt "$spec" || { echo "swarm: $spec no longer fails the same way" >&2; exit 1; }
+  read -r -a events <<<"$(events_of "$work/try.trace")"
+  echo "swarm: points that matter: $(printf '%s\n' "${events[@]}" | sed 's/@.*//' | sort -u |
+    tr '\n' ' ')(${#events[@]} injections)"
+  # 2. halves of a point's opportunities, while the list would not fit
+  fits() { local l; l=$(IFS=,; echo "$*"); [ $# -le 32 ] && [ ${#l} -le 160 ]; }
+  while ! fits "${events[@]}"; do
+    # the point with the most events, its first and last opportunity, the middle one
+    p=$(printf '%s\n' "${events[@]}" | sed 's/@.*//' | sort | uniq -c | sort -rn | awk 'NR==1 { print $2 }')
+    mapfile -t ns < <(printf '%s\n' "${events[@]}" | sed -n "s/^$p@//p" | sort -n)
+    mid=${ns[$(( ${#ns[@]} / 2 ))]}
+    if attempt "$spec,$p~1-$((mid - 1))"; then
+      spec="$spec,$p~1-$((mid - 1))"
+    elif attempt "$spec,$p~$mid-999999999999"; then
+      spec="$spec,$p~$mid-999999999999"
+    else
+      echo "swarm: cannot halve $p's ${#ns[@]} injections any further; stopping at" \
+        "${#events[@]} events (not minimal)" >&2
+      echo "swarm: replay: $(command_of "$shrink" "$spec")"
+      exit 1
+    fi
+    attempt "$spec" || { echo "swarm: $spec no longer fails the same way" >&2; exit 1; }
+    read -r -a events <<<"$(events_of "$work/try.trace")"
+  done
+  # 3. an explicit list, delta debugging
+  list() { local IFS=,; echo "$*"; } # empty: inject nothing
+  if ! attempt "$(list "${events[@]}")"; then
     echo "swarm: replaying exactly those ${#events[@]} injections does not fail the same way" \
-      "($(verdict "$work/try")): the failure is not the injections' (replay: $(command_of "$shrink" "$faults"))" >&2
+      "($(verdict "$work/try")) (replay: $(command_of "$shrink" "$spec"))" >&2
     exit 1
   fi
-  # Delta debugging: drop chunks of events while the failure stays, then smaller chunks.
   chunk=$(( (${#events[@]} + 1) / 2 ))
   while [ "$chunk" -ge 1 ] && [ ${#events[@]} -gt 0 ]; do
     i=0 removed=0
     while [ $i -lt ${#events[@]} ]; do
       keep_ev=("${events[@]:0:i}" "${events[@]:i+chunk}")
-      if still_fails "${keep_ev[@]}"; then
+      if attempt "$(list "${keep_ev[@]}")"; then
         events=("${keep_ev[@]}")
         removed=1
       else
@@ -146,10 +185,9 @@ if [ -n "$shrink" ]; then
     [ "$chunk" -gt 1 ] || break     # no single event can go: 1-minimal
     chunk=$((chunk / 2))
   done
-  spec=$(IFS=,; echo "${events[*]:-none}")
-  echo "swarm: minimal: ${#events[@]} injection event(s) after $tries replays: ${spec}"
+  echo "swarm: minimal: ${#events[@]} injection event(s) after $tries replays: $(list "${events[@]}")"
   echo "swarm: fails: $want"
-  echo "swarm: replay: $(command_of "$shrink" "$spec")"
+  echo "swarm: replay: $(command_of "$shrink" "$(list "${events[@]}")")"
   exit 0
 fi
 
