@@ -263,6 +263,7 @@ void host_idle(volatile int *pending)
 /* Guest RAM is a memfd mapped MAP_SHARED, so that a page of it can appear a second time
  * inside a user space (host_ram_share: the ring page), both views the same memory. One
  * RAM per process. */
+#define HOST_RAM_WINDOW 0x200000000000ull /* 32 TiB: above ASan's shadow, below the host's */
 static int ram_fd = -1;
 static uintptr_t ram_base;
 static uint64_t ram_size;
@@ -278,9 +279,19 @@ void *host_ram_alloc(uint64_t size, uint64_t align)
 		close(fd);
 		return NULL;
 	}
-	/* reserve size + align, then put the memfd at the aligned address inside */
-	char *r = mmap(NULL, size + align, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		       -1, 0);
+	/* reserve size + align, then put the memfd at the aligned address inside; the
+	 * reservation goes to a fixed address (host_as.c explains the window) when the host
+	 * has it free, so guest "physical" addresses, which panic messages print, do not
+	 * depend on the host's address randomisation */
+	const int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+	void *want = (void *)(uintptr_t)HOST_RAM_WINDOW;
+	char *r = mmap(want, size + align, PROT_NONE, flags | MAP_FIXED_NOREPLACE, -1, 0);
+	if (r != MAP_FAILED && r != want) {
+		munmap(r, size + align);
+		r = MAP_FAILED;
+	}
+	if (r == MAP_FAILED)
+		r = mmap(NULL, size + align, PROT_NONE, flags, -1, 0);
 	if (r == MAP_FAILED) {
 		close(fd);
 		return NULL;

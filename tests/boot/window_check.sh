@@ -14,10 +14,9 @@ mkdir -p "$out"
 log=$out/window.log
 fifo=$out/window-stdin.fifo
 
-# A free display number and its server.
-n=90
-while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
-Xvfb ":$n" -screen 0 1400x900x24 -nolisten tcp >"$out/xvfb.log" 2>&1 &
+# A private server on a display number it picks itself (-displayfd: checking for a free
+# number first races with a second test run starting its own server at the same moment).
+Xvfb -displayfd 4 -screen 0 1400x900x24 -nolisten tcp 4>"$out/xvfb.display" >"$out/xvfb.log" 2>&1 &
 xvfb=$!
 sim_pid=""
 cleanup() {
@@ -27,8 +26,14 @@ cleanup() {
   rm -f "$fifo"
 }
 trap cleanup EXIT
-for _ in $(seq 100); do [ -S "/tmp/.X11-unix/X$n" ] && break; sleep 0.05; done
-[ -S "/tmp/.X11-unix/X$n" ] || { echo "window_check.sh: Xvfb :$n did not start" >&2; cat "$out/xvfb.log" >&2; exit 1; }
+n=
+for _ in $(seq 400); do # up to 20 s on a loaded machine
+  n=$(tr -dc 0-9 <"$out/xvfb.display" 2>/dev/null || true)
+  [ -n "$n" ] && [ -S "/tmp/.X11-unix/X$n" ] && break
+  sleep 0.05
+done
+[ -n "$n" ] && [ -S "/tmp/.X11-unix/X$n" ] ||
+  { echo "window_check.sh: Xvfb did not start" >&2; cat "$out/xvfb.log" >&2; exit 1; }
 export DISPLAY=":$n"
 unset WAYLAND_DISPLAY SDL_VIDEODRIVER
 
