@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "host.h"
+#include "mem.h"
+#include "sched.h"
 #include "tar_image.h"
 
 struct fake_hal fake;
@@ -103,6 +105,17 @@ void fake_boot_info(struct rumpk_boot_info *bi, const char *cmdline)
 	if (!strstr(bi->cmdline, "init="))
 		strncat(bi->cmdline, bi->cmdline[0] ? " init=none" : "init=none",
 			sizeof(bi->cmdline) - 1 - strlen(bi->cmdline));
+}
+
+void fake_machine(void)
+{
+	struct rumpk_boot_info bi;
+	char why[128];
+
+	fake_reset();
+	fake_boot_info(&bi, "");
+	ck_assert_msg(mem_init(&bi, why, sizeof(why)) == 0, "mem_init: %s", why);
+	ck_assert_int_eq(sched_init(), 0);
 }
 
 int fake_run_core(const struct rumpk_boot_info *bi)

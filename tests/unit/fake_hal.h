@@ -63,6 +63,10 @@ void *fake_ram(void);
 /* A valid boot info: FAKE_RAM_SIZE of fake_ram(), a 1 MiB kernel at 2 MiB, `cmdline`, and
  * the initrd of fake_initrd(). */
 void fake_boot_info(struct rumpk_boot_info *bi, const char *cmdline);
+/* A fresh fake machine with the page allocator and the scheduler up (fake_reset,
+ * fake_boot_info with an empty command line, mem_init, sched_init): what the suites of
+ * code that runs on fibers start from. */
+void fake_machine(void);
 
 /* The fake machine's initrd: a ustar image (outside fake_ram()) holding bin/NAME for each
  * of the build's signed programs (fake_bin_programs: every name of RUMPK_PROGRAMS, so the

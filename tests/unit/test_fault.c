@@ -26,12 +26,7 @@ static const uint8_t entropy[RUMPK_BOOT_ENTROPY_BYTES] = { 1, 2, 3, 4, 5, 6, 7, 
 
 static void machine(void)
 {
-	struct rumpk_boot_info bi;
-	char why[128];
-	fake_reset();
-	fake_boot_info(&bi, "");
-	ck_assert_int_eq(mem_init(&bi, why, sizeof(why)), 0);
-	ck_assert_int_eq(sched_init(), 0);
+	fake_machine();
 }
 
 /* faults=spec parsed into the injector, and started. */

@@ -439,12 +439,7 @@ static struct kring *kr;
 
 static void kring_setup(void)
 {
-	struct rumpk_boot_info bi;
-	char why[128];
-	fake_reset();
-	fake_boot_info(&bi, "");
-	ck_assert_int_eq(mem_init(&bi, why, sizeof(why)), 0);
-	ck_assert_int_eq(sched_init(), 0);
+	fake_machine();
 	int err;
 	kr = kring_create(8, &err);
 	ck_assert_ptr_nonnull(kr);

@@ -26,12 +26,7 @@ static void logf_(const char *s)
 
 static void setup(void)
 {
-	struct rumpk_boot_info bi;
-	char why[128];
-	fake_reset();
-	fake_boot_info(&bi, "");
-	ck_assert_int_eq(mem_init(&bi, why, sizeof(why)), 0);
-	ck_assert_int_eq(sched_init(), 0);
+	fake_machine();
 	log_buf[0] = '\0';
 }
 
