@@ -51,7 +51,13 @@ set(_rumpk_prog_target_riscv64 --target=riscv64-unknown-elf -march=rv64imac -mab
   -mcmodel=medany -mno-relax)
 set(_rumpk_prog_target_aarch64 --target=aarch64-none-elf -mcpu=cortex-a72)
 
+# The paths in a program's debug info are relative to the top of the clone (compiled there,
+# its directory mapped to "."): a program is then the same bytes in every clone of the
+# same commit, so its build id, its image digest and the provenance ids derived from it are
+# too, and a replay line from CI gives the same bytes locally (docs/simulation.md). gdb
+# finds the sources when it runs from the top of the clone.
 set(_rumpk_prog_common -fPIE -ffreestanding -nostdlibinc -g
+  -ffile-prefix-map=${CMAKE_SOURCE_DIR}=.
   -I${_rumpk_user_dir}/libnexus/include -I${CMAKE_SOURCE_DIR}/src/libk/include
   -I${CMAKE_SOURCE_DIR}/src/core/include)
 # Unwind tables off: nothing unwinds user code, and no .eh_frame means no PT_GNU_EH_FRAME.
@@ -146,6 +152,7 @@ function(rumpk_add_program name)
     add_custom_command(OUTPUT ${obj}
       COMMAND ${CMAKE_COMMAND} -E make_directory ${odir}
       COMMAND ${CMAKE_C_COMPILER} ${flags} -MD -MF ${obj}.d -c ${src} -o ${obj}
+      WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
       DEPENDS ${src}
       DEPFILE ${obj}.d
       COMMENT "Program ${name} (${machine}${variant}): ${rel}"
