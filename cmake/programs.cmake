@@ -145,7 +145,11 @@ function(rumpk_add_program name)
     set(obj ${objdir}/${rel}.o)
     get_filename_component(odir ${obj} DIRECTORY)
     if(src MATCHES "\\.S$")
+      # No -g for assembly: clang 14's assembler writes the file's absolute path into its
+      # line table whatever -ffile-prefix-map says, which would make programs differ per
+      # clone (above). Their symbols and .cfi directives stay; gdb shows the disassembly.
       set(flags ${tflags} ${_rumpk_prog_common})
+      list(REMOVE_ITEM flags -g)
     else()
       set(flags ${tflags} ${_rumpk_prog_common} ${_rumpk_prog_cflags} ${cov})
     endif()
