@@ -102,6 +102,8 @@ static void usage(FILE *f)
 		"                      when the initrd has it); the exit status is then init's\n"
 		"  faults=SPEC         as --faults; a malformed SPEC halts before the first stage\n"
 		"                      with code 100, naming the bad item\n"
+		"  faultseed=N         the fault decisions' seed (printed at halt as\n"
+		"                      '[faults] seed N'; default: from the boot entropy)\n"
 		"  leakgate            as --leak-gate\n"
 		"  trace=sys|all       record the kernel's trace (docs/trace.md); sys: packets,\n"
 		"                      processes and faults only\n",

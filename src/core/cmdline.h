@@ -7,6 +7,7 @@
  *   init=PATH|none     the first program (default /bin/nipbox if the initrd has it, else
  *                      none); the boot ends with its exit status (boot.c run_init)
  *   faults=SPEC        seeded fault injection from init on (fault.h, docs/faults.md)
+ *   faultseed=N        the fault decisions' seed (default: from the boot entropy)
  *   leakgate           compare the gated counters before init and after it ends
  *                      (leakgate.h); a difference halts with code 102
  *   trace=sys|all      record the kernel's trace (trace.c, docs/trace.md); any other

@@ -24,12 +24,14 @@
 #include "sodium.h"
 
 #define KEY_LABEL "rumpk fault key "
+#define SEED_LABEL "rumpk fault seed "
 
 static const char *const names[RUMPK_INJ_MAX + 1] = RUMPK_INJ_NAMES;
 
 static struct {
 	struct fault_spec spec;
 	uint8_t key[FAULT_KEY_BYTES];
+	uint64_t seed;                  /* the key's seed (faultseed=, else from the entropy) */
 	int asked;                      /* faults= enabled some point */
 	struct fault_stats st;
 } F;
@@ -244,8 +246,48 @@ void fault_key(const uint8_t entropy[RUMPK_BOOT_ENTROPY_BYTES], uint8_t key[FAUL
 	prov_derive(KEY_LABEL, entropy, key, FAULT_KEY_BYTES);
 }
 
+uint64_t fault_seed_from_entropy(const uint8_t entropy[RUMPK_BOOT_ENTROPY_BYTES])
+{
+	uint8_t b[8];
+	uint64_t seed = 0;
+
+	prov_derive(SEED_LABEL, entropy, b, sizeof(b));
+	for (int i = 7; i >= 0; i--)
+		seed = seed << 8 | b[i];
+	return seed;
+}
+
+void fault_seed_key(uint64_t seed, uint8_t key[FAULT_KEY_BYTES])
+{
+	uint8_t e[RUMPK_BOOT_ENTROPY_BYTES] = { 0 };
+
+	for (int i = 0; i < 8; i++)
+		e[i] = (uint8_t)(seed >> (8 * i));
+	fault_key(e, key);
+}
+
+/* faultseed=N: a decimal number from 0 to 2^64-1, nothing else. 0, or -1. */
+static int parse_seed(const char *v, uint64_t *out)
+{
+	uint64_t n = 0;
+
+	if (!*v)
+		return -1;
+	for (; *v; v++) {
+		if (*v < '0' || *v > '9')
+			return -1;
+		uint64_t d = (uint64_t)(*v - '0');
+		if (n > (UINT64_MAX - d) / 10)
+			return -1;
+		n = n * 10 + d;
+	}
+	*out = n;
+	return 0;
+}
+
 int fault_setup(const char *cmdline, const uint8_t entropy[RUMPK_BOOT_ENTROPY_BYTES])
 {
+	char seedv[24];
 	char value[FAULT_SPEC_MAX], why[FAULT_SPEC_MAX + 64];
 	int len = cmdline_get(cmdline, "faults", value, sizeof(value));
 
@@ -264,7 +306,16 @@ int fault_setup(const char *cmdline, const uint8_t entropy[RUMPK_BOOT_ENTROPY_BY
 		kprintf(", all)\n");
 		return -RUMPK_EINVAL;
 	}
-	fault_key(entropy, F.key);
+	int slen = cmdline_get(cmdline, "faultseed", seedv, sizeof(seedv));
+	if (slen == -RUMPK_ENOENT) {
+		F.seed = fault_seed_from_entropy(entropy);
+	} else if (slen < 0 || parse_seed(seedv, &F.seed)) {
+		kprintf("[faults] FAIL: faultseed=%s is not a number from 0 to 2^64-1\n",
+			slen < 0 ? "(too long)" : seedv);
+		kmemset(&F, 0, sizeof(F));
+		return -RUMPK_EINVAL;
+	}
+	fault_seed_key(F.seed, F.key);
 	F.asked = F.spec.enabled != 0;
 	return 0;
 }
@@ -317,6 +368,8 @@ void fault_report(void)
 
 	if (!F.asked)
 		return;
+	kprintf("[faults] seed %llu (faultseed=%llu makes the same decisions)\n",
+		(unsigned long long)F.seed, (unsigned long long)F.seed);
 	kprintf("[faults] injected:");
 	for (uint32_t p = 1; p <= RUMPK_INJ_MAX; p++) {
 		if (!(F.spec.enabled & (1u << p)))

@@ -6,9 +6,10 @@
  * The points and their names are abi.h's RUMPK_INJ_* (the trace and its tools spell them the
  * same way). Each point counts its opportunities from 1 once injection has started (once
  * init has started: after the last boot stage, the self-tests and init's spawn); whether opportunity N of point
- * P is injected is a pure function of (key, P, N) and the spec, the key derived from the
- * boot entropy (the sim's --seed), so one run replays exactly and dropping one event from a
- * spec leaves every other point's decisions as they were.
+ * P is injected is a pure function of (key, P, N) and the spec, the key derived from a
+ * 64-bit fault seed (faultseed=N, else drawn from the boot entropy, the sim's --seed), so
+ * one run replays exactly and dropping one event from a spec leaves every other point's
+ * decisions as they were.
  *
  * Off unless asked: a call site costs one predictable branch on a global flag.
  */
@@ -52,8 +53,16 @@ int fault_parse(const char *value, struct fault_spec *out, char *why, size_t why
 int fault_decide(const uint8_t key[FAULT_KEY_BYTES], const struct fault_spec *spec,
 		 uint32_t point, uint64_t n, uint64_t *rnd);
 
-/* fault_key — the decision key from the boot entropy (SHA-512 of a label and the bytes). */
+/* fault_key — the decision key from 32 bytes (SHA-512 of a label and the bytes). */
 void fault_key(const uint8_t entropy[RUMPK_BOOT_ENTROPY_BYTES], uint8_t key[FAULT_KEY_BYTES]);
+
+/* The fault seed: a 64-bit number every decision comes from, printed at halt
+ * ("[faults] seed N") so that any run's decisions can be made again with faultseed=N, on
+ * QEMU too, whose boot entropy is new every boot. Without faultseed= it is drawn from the
+ * boot entropy (fault_seed_from_entropy: the sim's --seed fixes it). fault_seed_key is the
+ * decision key of a seed: fault_key of the seed's 8 little-endian bytes, zero-padded. */
+uint64_t fault_seed_from_entropy(const uint8_t entropy[RUMPK_BOOT_ENTROPY_BYTES]);
+void fault_seed_key(uint64_t seed, uint8_t key[FAULT_KEY_BYTES]);
 
 /* fault_setup — once, before the first boot stage: parses faults= of the command line and
  * keeps it with the key from `entropy`. 0, or -RUMPK_EINVAL after printing

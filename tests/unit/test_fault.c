@@ -212,6 +212,56 @@ START_TEST(events_hit_exactly_their_opportunity)
 }
 END_TEST
 
+/* The fault seed: printed at halt, and faultseed=N makes the same decisions whatever the
+ * boot entropy (QEMU's is new every boot); without it the seed comes from the entropy. */
+static uint64_t pattern(const char *line, const uint8_t e[RUMPK_BOOT_ENTROPY_BYTES])
+{
+	uint64_t bits = 0;
+
+	ck_assert_int_eq(fault_setup(line, e), 0);
+	fault_start();
+	for (int i = 0; i < 64; i++)
+		bits = bits << 1 | (uint64_t)fault_inject(RUMPK_INJ_WAKEUP, NULL);
+	fault_stop();
+	return bits;
+}
+
+START_TEST(faultseed_makes_the_same_decisions)
+{
+	uint8_t other[RUMPK_BOOT_ENTROPY_BYTES] = { 9 };
+	char want[80];
+
+	fake_reset();
+	uint64_t a = pattern("faults=wakeup=0.5 faultseed=42", entropy);
+	ck_assert_uint_eq(pattern("faultseed=42 faults=wakeup=0.5", other), a);
+	ck_assert_uint_ne(pattern("faults=wakeup=0.5 faultseed=43", entropy), a);
+	/* without faultseed=: the seed is the entropy's, and it is what the halt prints */
+	uint64_t e1 = pattern("faults=wakeup=0.5", entropy);
+	ck_assert_uint_ne(pattern("faults=wakeup=0.5", other), e1);
+	uint64_t seed = fault_seed_from_entropy(entropy);
+	snprintf(want, sizeof(want), "faults=wakeup=0.5 faultseed=%llu", (unsigned long long)seed);
+	ck_assert_uint_eq(pattern(want, other), e1);
+	fault_report();
+	snprintf(want, sizeof(want), "[faults] seed %llu (faultseed=%llu makes the same decisions)\n",
+		 (unsigned long long)seed, (unsigned long long)seed);
+	ck_assert_msg(strstr(fake.console, want), "no '%s' in: %s", want, fake.console);
+	/* the largest seed is accepted; anything that is not a number in 0..2^64-1 is refused */
+	ck_assert_int_eq(fault_setup("faults=alloc=1 faultseed=18446744073709551615", entropy), 0);
+	static const char *const bad[] = { "faultseed=18446744073709551616", "faultseed=12x",
+					   "faultseed=", "faultseed=-1", "faultseed=0x10" };
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char line[80];
+		fake_reset();
+		snprintf(line, sizeof(line), "faults=alloc=1 %s", bad[i]);
+		ck_assert_int_eq(fault_setup(line, entropy), -RUMPK_EINVAL);
+		ck_assert_msg(strstr(fake.console, "[faults] FAIL: faultseed="), "%s: %s", bad[i],
+			      fake.console);
+		fault_start();
+		ck_assert_int_eq(fault_active, 0);
+	}
+}
+END_TEST
+
 /* Counting starts at fault_start, per point, from 1; only enabled points count. */
 START_TEST(injection_counts_from_start)
 {
@@ -483,6 +533,7 @@ int main(void)
 	tcase_add_test(tc, decisions_are_a_pure_function);
 	tcase_add_test(tc, events_hit_exactly_their_opportunity);
 	tcase_add_test(tc, injection_counts_from_start);
+	tcase_add_test(tc, faultseed_makes_the_same_decisions);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("points");
 	tcase_add_test(tc, allocations_fail_like_real_ones);
