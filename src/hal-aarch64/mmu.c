@@ -559,70 +559,59 @@ static inline void user_end(void)
 	isb();
 }
 
-/* Byte and doubleword copies with EL0's permissions (LDTR/STTR): only between
- * user_begin and user_end, on a range covered() has checked. */
-static void ldtr_bytes(uint8_t *d, uint64_t u, size_t n)
+/* One access with EL0's permissions (LDTR/STTR), 1 or 8 bytes between the user address u
+ * and the kernel bytes k, in the direction `to_user` says: only between user_begin and
+ * user_end, on a range covered() has checked. */
+static inline void user_move(uint64_t u, uint8_t *k, size_t n, int to_user)
 {
-	for (; n; n--, u++) {
+	uint64_t v = 0;
+
+	if (n == 8) {
+		if (to_user) {
+			__builtin_memcpy(&v, k, 8);
+			__asm__ volatile("sttr %0, [%1]" ::"r"(v), "r"(u) : "memory");
+		} else {
+			__asm__ volatile("ldtr %0, [%1]" : "=r"(v) : "r"(u) : "memory");
+			__builtin_memcpy(k, &v, 8);
+		}
+	} else if (to_user) {
+		__asm__ volatile("sttrb %w0, [%1]" ::"r"((uint32_t)*k), "r"(u) : "memory");
+	} else {
 		uint32_t b;
 		__asm__ volatile("ldtrb %w0, [%1]" : "=r"(b) : "r"(u) : "memory");
-		*d++ = (uint8_t)b;
+		*k = (uint8_t)b;
 	}
 }
 
-static void sttr_bytes(uint64_t u, const uint8_t *s, size_t n)
+/* Both copy directions: the range checked for `prot` (R to read it, W to write it), then
+ * bytes until the user address is 8-aligned, doublewords, and the tail in bytes. */
+static int user_copy(struct hal_as *as, uint64_t uaddr, uint8_t *k, size_t len, uint32_t prot)
 {
-	for (; n; n--, u++)
-		__asm__ volatile("sttrb %w0, [%1]" ::"r"((uint32_t)*s++), "r"(u) : "memory");
-}
+	const int to_user = prot == HAL_PROT_W;
+	const size_t head = (size_t)(-uaddr & 7);
 
-/* The bytes before the user address is 8-aligned, then doublewords, then the tail. */
-static size_t head(uint64_t uaddr, size_t len)
-{
-	size_t h = (size_t)(-uaddr & 7);
-	return h < len ? h : len;
+	if (len == 0)
+		return 0;
+	if (!covered(as, uaddr, len, prot))
+		return -RUMPK_EFAULT;
+	user_begin(as);
+	for (size_t i = 0; i < len;) {
+		size_t n = i >= head && len - i >= 8 ? 8 : 1;
+		user_move(uaddr + i, k + i, n, to_user);
+		i += n;
+	}
+	user_end();
+	return 0;
 }
 
 int hal_copy_from_user(struct hal_as *as, void *dst, uint64_t uaddr, size_t len)
 {
-	uint8_t *d = dst;
-	size_t h = head(uaddr, len);
-
-	if (len == 0)
-		return 0;
-	if (!covered(as, uaddr, len, HAL_PROT_R))
-		return -RUMPK_EFAULT;
-	user_begin(as);
-	ldtr_bytes(d, uaddr, h);
-	for (d += h, uaddr += h, len -= h; len >= 8; d += 8, uaddr += 8, len -= 8) {
-		uint64_t v;
-		__asm__ volatile("ldtr %0, [%1]" : "=r"(v) : "r"(uaddr) : "memory");
-		__builtin_memcpy(d, &v, 8);
-	}
-	ldtr_bytes(d, uaddr, len);
-	user_end();
-	return 0;
+	return user_copy(as, uaddr, dst, len, HAL_PROT_R);
 }
 
 int hal_copy_to_user(struct hal_as *as, uint64_t uaddr, const void *src, size_t len)
 {
-	const uint8_t *s = src;
-	size_t h = head(uaddr, len);
-
-	if (len == 0)
-		return 0;
-	if (!covered(as, uaddr, len, HAL_PROT_W))
-		return -RUMPK_EFAULT;
-	user_begin(as);
-	sttr_bytes(uaddr, s, h);
-	for (s += h, uaddr += h, len -= h; len >= 8; s += 8, uaddr += 8, len -= 8) {
-		uint64_t v;
-		__builtin_memcpy(&v, s, 8);
-		__asm__ volatile("sttr %0, [%1]" ::"r"(v), "r"(uaddr) : "memory");
-	}
-	sttr_bytes(uaddr, s, len);
-	user_end();
-	return 0;
+	return user_copy(as, uaddr, (uint8_t *)(uintptr_t)src, len, HAL_PROT_W); /* only read */
 }
 
 /* Page by page: each page is checked before any of its bytes is read, and the copy stops
