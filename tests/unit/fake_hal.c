@@ -107,6 +107,15 @@ void fake_boot_info(struct rumpk_boot_info *bi, const char *cmdline)
 			sizeof(bi->cmdline) - 1 - strlen(bi->cmdline));
 }
 
+int fake_boot(const char *cmdline)
+{
+	static struct rumpk_boot_info bi; /* the core may keep a pointer to it past the boot */
+
+	fake_reset();
+	fake_boot_info(&bi, cmdline);
+	return fake_run_core(&bi);
+}
+
 void fake_machine(void)
 {
 	struct rumpk_boot_info bi;

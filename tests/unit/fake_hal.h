@@ -67,6 +67,9 @@ void fake_boot_info(struct rumpk_boot_info *bi, const char *cmdline);
  * fake_boot_info with an empty command line, mem_init, sched_init): what the suites of
  * code that runs on fibers start from. */
 void fake_machine(void);
+/* A whole boot of the core on a fresh fake machine with this command line (fake_reset,
+ * fake_boot_info, fake_run_core): its halt code. */
+int fake_boot(const char *cmdline);
 
 /* The fake machine's initrd: a ustar image (outside fake_ram()) holding bin/NAME for each
  * of the build's signed programs (fake_bin_programs: every name of RUMPK_PROGRAMS, so the

@@ -65,10 +65,7 @@ static const char *after_stages(const char *rest)
 
 START_TEST(default_boot_prints_every_stage)
 {
-	struct rumpk_boot_info bi;
-	fake_reset();
-	fake_boot_info(&bi, "");
-	ck_assert_int_eq(fake_run_core(&bi), 0);
+	ck_assert_int_eq(fake_boot(""), 0);
 	ck_assert_str_eq(fake.console, expected_ok());
 	ck_assert_int_eq(boot_stage_count(), NSTAGES);
 	for (int i = 0; i < NSTAGES; i++)
@@ -171,11 +168,8 @@ START_TEST(unknown_failstage_is_refused)
 {
 	static const char *const lines[] = { "failstage=nosuchstage", "failstage=", "failstage",
 					      "failstage=timer2", "failstage=Timer" };
-	struct rumpk_boot_info bi;
 	char want[256];
-	fake_reset();
-	fake_boot_info(&bi, lines[_i]);
-	ck_assert_int_eq(fake_run_core(&bi), SELFTEST_EXIT_CODE);
+	ck_assert_int_eq(fake_boot(lines[_i]), SELFTEST_EXIT_CODE);
 	const char *eq = strchr(lines[_i], '=');
 	int n = snprintf(want, sizeof(want), "[boot] FAIL: unknown stage '%s' in failstage= (known:",
 			 eq ? eq + 1 : "");
@@ -189,12 +183,9 @@ END_TEST
 
 START_TEST(overlong_failstage_is_refused)
 {
-	struct rumpk_boot_info bi;
 	char cmd[200] = "failstage=";
 	memset(cmd + strlen(cmd), 'x', 150);
-	fake_reset();
-	fake_boot_info(&bi, cmd);
-	ck_assert_int_eq(fake_run_core(&bi), SELFTEST_EXIT_CODE);
+	ck_assert_int_eq(fake_boot(cmd), SELFTEST_EXIT_CODE);
 	ck_assert_ptr_nonnull(strstr(fake.console, "[boot] FAIL: the failstage= value is longer than"));
 	ck_assert_ptr_null(strstr(fake.console, "[stage "));
 }
@@ -218,10 +209,7 @@ END_TEST
 
 START_TEST(seeded_entropy_does_not_warn)
 {
-	struct rumpk_boot_info bi;
-	fake_reset();
-	fake_boot_info(&bi, "");
-	ck_assert_int_eq(fake_run_core(&bi), 0);
+	ck_assert_int_eq(fake_boot(""), 0);
 	ck_assert_ptr_null(strstr(fake.console, "warning"));
 	ck_assert_int_eq(boot_entropy_weak(), 0);
 }
@@ -278,10 +266,7 @@ END_TEST
 
 START_TEST(selftest_timer_runs_when_asked)
 {
-	struct rumpk_boot_info bi;
-	fake_reset();
-	fake_boot_info(&bi, "selftest=timer");
-	ck_assert_int_eq(fake_run_core(&bi), 0);
+	ck_assert_int_eq(fake_boot("selftest=timer"), 0);
 	ck_assert_ptr_nonnull(strstr(fake.console, after_stages("[selftest] timer ok: 100 ticks, "
 								"0 early\nhalted, code 0\n")));
 	ck_assert_uint_eq(fake.idles, BOOT_TIMER_IRQS + SELFTEST_TIMER_TICKS);
@@ -293,10 +278,7 @@ END_TEST
 START_TEST(selftest_all_runs_every_test)
 {
 	static const char *const known[] = { "timer", "sched", "idle", "crypto", "overflow", "pan" };
-	struct rumpk_boot_info bi;
-	fake_reset();
-	fake_boot_info(&bi, "selftest=all");
-	ck_assert_int_eq(fake_run_core(&bi), 0);
+	ck_assert_int_eq(fake_boot("selftest=all"), 0);
 	ck_assert_int_eq(selftest_count(), (int)(sizeof(known) / sizeof(known[0])));
 	ck_assert_ptr_null(selftest_name(selftest_count()));
 	const char *prev = fake.console;
@@ -323,10 +305,7 @@ END_TEST
 
 START_TEST(selftest_unknown_name_halts_100)
 {
-	struct rumpk_boot_info bi;
-	fake_reset();
-	fake_boot_info(&bi, "selftest=timer,nosuch");
-	ck_assert_int_eq(fake_run_core(&bi), SELFTEST_EXIT_CODE);
+	ck_assert_int_eq(fake_boot("selftest=timer,nosuch"), SELFTEST_EXIT_CODE);
 	ck_assert_ptr_nonnull(strstr(fake.console, "[selftest] FAIL: unknown self-test 'nosuch' "
 						   "(known: timer sched idle crypto overflow pan)\nhalted, code 100\n"));
 	ck_assert_ptr_null(strstr(fake.console, "[selftest] timer ok")); /* nothing ran */
@@ -350,10 +329,7 @@ END_TEST
 
 START_TEST(selftest_list_tolerates_duplicates_and_empties)
 {
-	struct rumpk_boot_info bi;
-	fake_reset();
-	fake_boot_info(&bi, "selftest=timer,timer,");
-	ck_assert_int_eq(fake_run_core(&bi), 0);
+	ck_assert_int_eq(fake_boot("selftest=timer,timer,"), 0);
 }
 END_TEST
 

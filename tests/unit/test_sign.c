@@ -429,10 +429,7 @@ END_TEST
 
 START_TEST(selftest_crypto_on_the_fake_machine)
 {
-	struct rumpk_boot_info bi;
-	fake_reset();
-	fake_boot_info(&bi, "selftest=crypto");
-	ck_assert_int_eq(fake_run_core(&bi), 0);
+	ck_assert_int_eq(fake_boot("selftest=crypto"), 0);
 	ck_assert_ptr_nonnull(strstr(fake.console, "] crypto ok\n"));
 	ck_assert_ptr_nonnull(strstr(fake.console,
 				     "\n[selftest] crypto ok: 151 Wycheproof Ed25519 vectors agree "

@@ -30,13 +30,10 @@ void bm_console_write(const char *buf, size_t len)
 
 static struct trace boot_traced(const char *cmdline, int want_code)
 {
-	struct rumpk_boot_info bi;
 	struct trace t;
 	size_t at;
 
-	fake_reset();
-	fake_boot_info(&bi, cmdline);
-	ck_assert_int_eq(fake_run_core(&bi), want_code);
+	ck_assert_int_eq(fake_boot(cmdline), want_code);
 	ck_assert_int_eq(fake.trace_ended, 1);
 	enum trace_err e = trace_parse(fake_trace, fake.trace_len, &t, &at);
 	ck_assert_msg(e == TRE_OK, "trace: %s at %zu", trace_err_name(e), at);
@@ -53,10 +50,7 @@ static size_t count(const struct trace *t, unsigned type)
 
 START_TEST(off_writes_nothing)
 {
-	struct rumpk_boot_info bi;
-	fake_reset();
-	fake_boot_info(&bi, "init=/bin/hello");
-	ck_assert_int_eq(fake_run_core(&bi), 0);
+	ck_assert_int_eq(fake_boot("init=/bin/hello"), 0);
 	ck_assert_uint_eq(fake.trace_writes, 0);
 	ck_assert_int_eq(fake.trace_ended, 0);
 	ck_assert_uint_eq(trace_level, RUMPK_TRACE_OFF);
@@ -65,10 +59,7 @@ END_TEST
 
 START_TEST(bad_level_refuses_to_boot)
 {
-	struct rumpk_boot_info bi;
-	fake_reset();
-	fake_boot_info(&bi, "trace=everything");
-	ck_assert_int_eq(fake_run_core(&bi), SELFTEST_EXIT_CODE);
+	ck_assert_int_eq(fake_boot("trace=everything"), SELFTEST_EXIT_CODE);
 	ck_assert_ptr_nonnull(strstr(fake.console, "[boot] FAIL: trace=everything is not a trace "
 					   "level: use trace=sys or trace=all\n"));
 	ck_assert_uint_eq(fake.trace_writes, 0);
