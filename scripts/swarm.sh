@@ -32,7 +32,7 @@ usage: scripts/swarm.sh [options]            run seeds FIRST..FIRST+N-1
   --shrink S     shrink the failure of seed S (with the same --faults and --input)
   -h, --help     this text
 Exit status: 0 when every seed passed (--shrink: when it printed a minimal set), 1 when a
-seed failed, 2 on a usage error.
+seed failed or a non-empty --faults injected nothing in any run, 2 on a usage error.
 EOF
 }
 
@@ -231,7 +231,11 @@ echo "swarm: $seeds seeds ($first..$((first + seeds - 1))), $((seeds - nfail)) p
   "$nfail failed, in $secs s ($rate seeds/s, $jobs jobs), faults $faults"
 if [ -n "$summary" ]; then
   echo "swarm: injections by point:${summary%,}"
+elif [ -n "$faults" ]; then
+  # a spec that injected nothing in all those runs tested nothing: say so, and fail
+  echo "swarm: FAIL: no injection happened with --faults $faults in $seeds runs"
+  exit 1
 else
-  echo "swarm: no injection happened"
+  echo "swarm: no injection asked for (--faults '')"
 fi
 [ "$nfail" -eq 0 ]
